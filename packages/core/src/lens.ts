@@ -1,0 +1,242 @@
+import { fail } from './errors.js';
+import { CONTENT_TYPES, type ExpositionFormat, negotiate, render } from './exposition.js';
+import { ModelHandles } from './handles.js';
+import { LLM_LABELS, type MetricId, type Schema, labelNamesOf } from './schema.js';
+import type { CounterSeries } from './series.js';
+import { type Family, Store, type StoreOptions } from './store.js';
+import { type DropReason, RequestTracker, type TrackerContext } from './tracker.js';
+
+declare const performance: { now(): number };
+declare function setInterval(fn: () => void, ms: number): unknown;
+declare function clearInterval(handle: unknown): void;
+
+export interface LensOptions extends StoreOptions {
+  /** Value of the `engine` label: `vllm`, `tgi`, or your engine's name. */
+  engine: string;
+  /** Requests with no activity for this long are ended and counted as expired (default 10 min). */
+  requestTimeoutMs?: number;
+  /** Live requests kept at most; past it the oldest are expired (default 100,000). */
+  maxActiveRequests?: number;
+  /** Monotonic milliseconds; `performance.now()` by default. */
+  clock?: () => number;
+}
+
+/** Label names a metric accepts in {@link Lens.series}: its row's labels. */
+export type LabelsOf<Id extends MetricId> = Partial<
+  Record<
+    Schema[Id]['scope'] extends 'llm'
+      ? (typeof LLM_LABELS)[number] | Schema[Id]['labels'][number]
+      : Schema[Id]['labels'][number],
+    string
+  >
+>;
+
+export interface ScrapeResult {
+  contentType: string;
+  body: string;
+}
+
+type CollectHook = () => void | Promise<void>;
+
+const MAX_CACHED_MODELS = 2000;
+
+/**
+ * One lens owns one store: every metric of the schema, bounded, recorded through handles.
+ *
+ * @example
+ * const lens = createLens({ engine: 'my-engine', constLabels: { worker_id: 'w1' } });
+ * const r = lens.request({ model: 'llama-3-8b' });
+ * r.queued(); r.started(); r.tokens(1); r.finish({ promptTokens: 12 });
+ * const { contentType, body } = await lens.scrape(req.headers.accept);
+ */
+export class Lens {
+  readonly store: Store;
+  readonly engine: string;
+  readonly requestTimeoutMs: number;
+  readonly #ctx: TrackerContext;
+  readonly #models = new Map<string, ModelHandles>();
+  readonly #drops: Record<DropReason, CounterSeries>;
+  readonly #hooks = new Set<CollectHook>();
+  readonly #maxActive: number;
+  #sweeper: unknown;
+
+  constructor(options: LensOptions) {
+    if (!options || typeof options.engine !== 'string' || options.engine === '')
+      fail('createLens: `engine` is required (e.g. "vllm", "tgi" or your engine’s name)');
+    const timeout = options.requestTimeoutMs ?? 600_000;
+    if (!(timeout > 0)) fail('requestTimeoutMs: must be a positive number of milliseconds');
+    const maxActive = options.maxActiveRequests ?? 100_000;
+    if (!Number.isInteger(maxActive) || maxActive < 1)
+      fail('maxActiveRequests: must be a positive integer');
+    if (options.clock !== undefined && typeof options.clock !== 'function')
+      fail('clock: must be a function returning milliseconds');
+    this.store = new Store(options);
+    this.engine = options.engine;
+    this.requestTimeoutMs = timeout;
+    this.#maxActive = maxActive;
+    const dropped = this.store.family('eventsDropped');
+    const reasons: DropReason[] = [
+      'unknown_id',
+      'duplicate',
+      'out_of_order',
+      'after_end',
+      'invalid_event',
+      'invalid_value',
+      'expired',
+      'stopped',
+      'listener_error',
+    ];
+    this.#drops = Object.fromEntries(reasons.map((r) => [r, dropped.series([r])])) as Record<
+      DropReason,
+      CounterSeries
+    >;
+    const drops = this.#drops;
+    this.#ctx = {
+      now: options.clock ?? (() => performance.now()),
+      active: new Set(),
+      drop: (reason) => {
+        drops[reason].value++;
+      },
+    };
+  }
+
+  /** Milliseconds on the lens clock; pass it to tracker calls to read the clock once per step. */
+  now(): number {
+    return this.#ctx.now();
+  }
+
+  /**
+   * Starts tracking one request; arrival is now (or `time`). Resolves the model's series once per
+   * model, then the tracker records without lookups.
+   */
+  request(options: { model: string; engine?: string; time?: number }): RequestTracker {
+    const handles = this.handles(options?.model, options?.engine);
+    const t = typeof options?.time === 'number' ? options.time : this.#ctx.now();
+    const active = this.#ctx.active;
+    if (active.size >= this.#maxActive) this.#evictOldest();
+    if (this.#sweeper === undefined && active.size === 0) this.#startSweeper();
+    return new RequestTracker(this.#ctx, handles, t);
+  }
+
+  /** The series bundle of one model; stats sources use it to set gauges without lookups. */
+  handles(model: string | undefined, engine?: string): ModelHandles {
+    const m = typeof model === 'string' && model !== '' ? model : 'unknown';
+    const e = typeof engine === 'string' && engine !== '' ? engine : this.engine;
+    const key = e === this.engine ? m : `${m}\u0001${e}`;
+    let h = this.#models.get(key);
+    if (h === undefined) {
+      h = new ModelHandles(this.store, m, e);
+      if (this.#models.size < MAX_CACHED_MODELS) this.#models.set(key, h);
+    }
+    return h;
+  }
+
+  /**
+   * A series handle of any metric, for values the request tracker does not cover. Keep the
+   * handle; resolving is the only step that hashes. `engine` defaults to the lens's engine.
+   *
+   * @example
+   * lens.series('modelLoadTime', { model_name: 'llama-3-8b' }).set(41.7);
+   */
+  series<Id extends MetricId>(id: Id, labels: LabelsOf<Id> = {}): ReturnType<Family<Id>['series']> {
+    const family = this.store.family(id);
+    if (!family) fail(`series: unknown metric id "${String(id)}"`);
+    const names = labelNamesOf(family.def);
+    const given = labels as Record<string, string | undefined>;
+    for (const k of Object.keys(given))
+      if (!names.includes(k)) fail(`series("${id}"): unknown label "${k}"; it has ${names.join(', ')}`);
+    const values = names.map((n) =>
+      n === 'engine' ? (given.engine ?? this.engine) : (given[n] ?? ''),
+    );
+    return family.series(values) as ReturnType<Family<Id>['series']>;
+  }
+
+  /** Counts an event or call skipped as invalid (for sources and adapters built on the lens). */
+  drop(reason: DropReason): void {
+    this.#drops[reason].value++;
+  }
+
+  /**
+   * Runs `hook` before every collection, to set gauges from live state.
+   * Returns a function that removes it. A hook that throws is counted, never rethrown.
+   */
+  onCollect(hook: CollectHook): () => void {
+    this.#hooks.add(hook);
+    return () => this.#hooks.delete(hook);
+  }
+
+  /** Runs the collect hooks and expires idle requests. Exposition calls this for you. */
+  async collect(): Promise<void> {
+    this.expireIdle();
+    const pending: Promise<void>[] = [];
+    for (const hook of this.#hooks) {
+      try {
+        const r = hook();
+        if (r && typeof (r as Promise<void>).then === 'function')
+          pending.push((r as Promise<void>).catch(() => this.drop('listener_error')));
+      } catch {
+        this.drop('listener_error');
+      }
+    }
+    if (pending.length) await Promise.all(pending);
+  }
+
+  /** Renders what is recorded now, without running collect hooks. */
+  render(format: ExpositionFormat = 'prometheus'): string {
+    return render(this.store, format);
+  }
+
+  /** Collects, then renders in the format the `Accept` header asks for. */
+  async scrape(accept?: string | null): Promise<ScrapeResult> {
+    await this.collect();
+    const format = negotiate(accept);
+    return { contentType: CONTENT_TYPES[format], body: render(this.store, format) };
+  }
+
+  /** Ends requests idle for longer than `requestTimeoutMs`, so in-flight gauges stay true. */
+  expireIdle(now: number = this.#ctx.now()): number {
+    const limit = now - this.requestTimeoutMs;
+    let expired = 0;
+    for (const t of this.#ctx.active) {
+      if (t.lastActivity <= limit) {
+        t.discard('expired');
+        expired++;
+      }
+    }
+    return expired;
+  }
+
+  /** Stops the expiry timer. Recording keeps working; idle requests then expire at collection. */
+  close(): void {
+    if (this.#sweeper !== undefined) clearInterval(this.#sweeper);
+    this.#sweeper = undefined;
+  }
+
+  /** Live requests (not yet ended). */
+  get activeRequests(): number {
+    return this.#ctx.active.size;
+  }
+
+  #evictOldest(): void {
+    for (const t of this.#ctx.active) {
+      t.discard('expired');
+      return;
+    }
+  }
+
+  #startSweeper(): void {
+    const every = Math.min(Math.max(this.requestTimeoutMs / 4, 1000), 60_000);
+    const handle = setInterval(() => {
+      this.expireIdle();
+      if (this.#ctx.active.size === 0) this.close();
+    }, every);
+    // Never keep the process alive for a sweep (unref exists on Node and Bun timers).
+    (handle as { unref?: () => void }).unref?.();
+    this.#sweeper = handle;
+  }
+}
+
+/** Creates a {@link Lens}. Bad options throw here, at setup, with a message naming the option. */
+export function createLens(options: LensOptions): Lens {
+  return new Lens(options);
+}

@@ -1,0 +1,430 @@
+/**
+ * The one table of metrics. Every name inferlens publishes is written here and nowhere else:
+ * exposition, the prom-client and OpenTelemetry bridges, the docs reference and (later) dashboards
+ * and rules are all generated from these rows.
+ *
+ * Semantics follow vLLM's definitions (docs/design/metrics.md): TTFT runs from arrival to the first
+ * token, queue time from queued to scheduled, prefill from scheduled to the first token, decode from
+ * the first to the last token, ITL between successive token outputs, and
+ * TPOT = (e2e − TTFT) / (generated tokens − 1).
+ */
+
+/** OTel GenAI semconv `gen_ai.server.request.duration` boundaries (B_dur), then vLLM's
+ * `request_latency` tail: semconv stops at 81.92 s, long generations and queues run far past it. */
+const REQUEST_SECONDS = [
+  0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92, 120, 240,
+  480, 960, 1920, 7680,
+] as const;
+
+/** Semconv `gen_ai.server.time_to_first_token` boundaries (to 10 s), then vLLM's TTFT tail to
+ * 2560 s: under load or on hosted APIs TTFT p99 is tens of seconds. Equal to vLLM's TTFT family. */
+const TTFT_SECONDS = [
+  0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10, 20, 40, 80,
+  160, 640, 2560,
+] as const;
+
+/** Semconv `gen_ai.server.time_per_output_token` boundaries (to 2.5 s), then vLLM's
+ * `inter_token_latency` tail (preemption stalls a decode for seconds). Equal to vLLM's ITL family. */
+const TOKEN_SECONDS = [
+  0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75, 1, 2.5, 5, 7.5, 10, 20, 40, 80,
+] as const;
+
+/** Semconv `gen_ai.client.token.usage` boundaries (powers of 4). */
+const TOKENS = [
+  1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864,
+] as const;
+
+/** vLLM's `iteration_tokens` family. */
+const ITERATION_TOKENS = [1, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384] as const;
+
+const BATCH_REQUESTS = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024] as const;
+
+export type MetricKind = 'counter' | 'gauge' | 'histogram';
+
+/** Which labels a row carries beyond the user's constant labels. */
+export type LabelScope = 'llm' | 'none';
+
+export interface MetricDefinition {
+  readonly kind: MetricKind;
+  /** Base unit, UCUM-ish as OTel writes it: `s`, `{token}`, `{request}`, `1`. */
+  readonly unit: string;
+  /** The unit word Prometheus and OpenMetrics put at the end of the name (`seconds`, `tokens`). */
+  readonly promUnit: string;
+  readonly help: string;
+  /** One-sentence definition, shown in the docs reference. */
+  readonly definition: string;
+  /** `llm`: `model_name` and `engine` come first; `none`: only the row's own labels. */
+  readonly scope: LabelScope;
+  /** Labels of this row after the scope's labels. */
+  readonly labels: readonly string[];
+  readonly buckets?: readonly number[];
+  /** Prometheus profile name (counters end in `_total`). */
+  readonly prometheus: string;
+  /** OTel profile name: GenAI semconv where one exists. */
+  readonly otel: string;
+  /** Constant OTel attributes that tell rows sharing one OTel name apart. */
+  readonly otelAttributes?: Readonly<Record<string, string>>;
+  /** True when `otel` is a GenAI semconv name, false when it is ours. */
+  readonly semconv: boolean;
+}
+
+export const schema = {
+  requests: {
+    kind: 'counter',
+    unit: '{request}',
+    promUnit: '',
+    help: 'Number of finished requests by finish reason.',
+    definition:
+      'Counts each request once when it ends: stop, length, abort, error, repetition, or the engine’s own reason.',
+    scope: 'llm',
+    labels: ['finish_reason'],
+    prometheus: 'llm_requests_total',
+    otel: 'llm.requests',
+    semconv: false,
+  },
+  requestErrors: {
+    kind: 'counter',
+    unit: '{request}',
+    promUnit: '',
+    help: 'Number of requests that failed, by error type.',
+    definition:
+      'Counts each failed request once by a low-cardinality error type; failed requests are also counted in llm_requests_total with finish_reason="error".',
+    scope: 'llm',
+    labels: ['error_type'],
+    prometheus: 'llm_request_errors_total',
+    otel: 'llm.request.errors',
+    semconv: false,
+  },
+  timeToFirstToken: {
+    kind: 'histogram',
+    unit: 's',
+    promUnit: 'seconds',
+    help: 'Time from request arrival to the first output token.',
+    definition:
+      'From arrival (before queueing and tokenization) to the first generated token; includes queue and prefill time. Successful requests only.',
+    scope: 'llm',
+    labels: [],
+    buckets: TTFT_SECONDS,
+    prometheus: 'llm_time_to_first_token_seconds',
+    otel: 'gen_ai.server.time_to_first_token',
+    semconv: true,
+  },
+  interTokenLatency: {
+    kind: 'histogram',
+    unit: 's',
+    promUnit: 'seconds',
+    help: 'Time between successive token outputs of one request.',
+    definition:
+      'Observed once per engine output after the first, so several tokens in one output give one sample (as vLLM counts it).',
+    scope: 'llm',
+    labels: [],
+    buckets: TOKEN_SECONDS,
+    prometheus: 'llm_inter_token_latency_seconds',
+    otel: 'llm.inter_token_latency',
+    semconv: false,
+  },
+  timePerOutputToken: {
+    kind: 'histogram',
+    unit: 's',
+    promUnit: 'seconds',
+    help: 'Mean time per output token after the first, per request.',
+    definition:
+      '(e2e − TTFT) / (generated tokens − 1), once per successful request that generated at least two tokens.',
+    scope: 'llm',
+    labels: [],
+    buckets: TOKEN_SECONDS,
+    prometheus: 'llm_time_per_output_token_seconds',
+    otel: 'gen_ai.server.time_per_output_token',
+    semconv: true,
+  },
+  e2eRequestLatency: {
+    kind: 'histogram',
+    unit: 's',
+    promUnit: 'seconds',
+    help: 'Time from request arrival to its last output token.',
+    definition: 'From arrival to the end of the request, for requests that finished without error.',
+    scope: 'llm',
+    labels: [],
+    buckets: REQUEST_SECONDS,
+    prometheus: 'llm_e2e_request_latency_seconds',
+    otel: 'gen_ai.server.request.duration',
+    semconv: true,
+  },
+  requestQueueTime: {
+    kind: 'histogram',
+    unit: 's',
+    promUnit: 'seconds',
+    help: 'Time a request spent waiting before it was scheduled.',
+    definition:
+      'From queued to first scheduled (the WAITING phase); a preempted request adds its second wait to the same request.',
+    scope: 'llm',
+    labels: [],
+    buckets: REQUEST_SECONDS,
+    prometheus: 'llm_request_queue_time_seconds',
+    otel: 'llm.request.queue_time',
+    semconv: false,
+  },
+  requestPrefillTime: {
+    kind: 'histogram',
+    unit: 's',
+    promUnit: 'seconds',
+    help: 'Time from scheduling to the first output token.',
+    definition: 'From first scheduled to the first generated token (the PREFILL phase).',
+    scope: 'llm',
+    labels: [],
+    buckets: REQUEST_SECONDS,
+    prometheus: 'llm_request_prefill_time_seconds',
+    otel: 'llm.request.prefill_time',
+    semconv: false,
+  },
+  requestDecodeTime: {
+    kind: 'histogram',
+    unit: 's',
+    promUnit: 'seconds',
+    help: 'Time from the first to the last output token.',
+    definition: 'From the first to the last generated token (the DECODE phase).',
+    scope: 'llm',
+    labels: [],
+    buckets: REQUEST_SECONDS,
+    prometheus: 'llm_request_decode_time_seconds',
+    otel: 'llm.request.decode_time',
+    semconv: false,
+  },
+  requestInferenceTime: {
+    kind: 'histogram',
+    unit: 's',
+    promUnit: 'seconds',
+    help: 'Time from scheduling to the last output token.',
+    definition: 'From first scheduled to the last generated token (prefill + decode, the RUNNING phase).',
+    scope: 'llm',
+    labels: [],
+    buckets: REQUEST_SECONDS,
+    prometheus: 'llm_request_inference_time_seconds',
+    otel: 'llm.request.inference_time',
+    semconv: false,
+  },
+  promptTokens: {
+    kind: 'counter',
+    unit: '{token}',
+    promUnit: 'tokens',
+    help: 'Number of prompt (prefill) tokens processed.',
+    definition: 'Sum of prompt tokens of finished requests.',
+    scope: 'llm',
+    labels: [],
+    prometheus: 'llm_prompt_tokens_total',
+    otel: 'llm.prompt_tokens',
+    semconv: false,
+  },
+  generationTokens: {
+    kind: 'counter',
+    unit: '{token}',
+    promUnit: 'tokens',
+    help: 'Number of generated tokens.',
+    definition:
+      'Counted as tokens are produced, so the rate is live throughput; aborted and failed requests count what they produced.',
+    scope: 'llm',
+    labels: [],
+    prometheus: 'llm_generation_tokens_total',
+    otel: 'llm.generation_tokens',
+    semconv: false,
+  },
+  promptTokensCached: {
+    kind: 'counter',
+    unit: '{token}',
+    promUnit: 'tokens',
+    help: 'Number of prompt tokens served from the prefix cache.',
+    definition: 'Sum of the cached prompt tokens that finished requests report.',
+    scope: 'llm',
+    labels: [],
+    prometheus: 'llm_prompt_tokens_cached_total',
+    otel: 'llm.prompt_tokens.cached',
+    semconv: false,
+  },
+  requestPromptTokens: {
+    kind: 'histogram',
+    unit: '{token}',
+    promUnit: 'tokens',
+    help: 'Prompt tokens per finished request.',
+    definition: 'Prompt length of each finished request.',
+    scope: 'llm',
+    labels: [],
+    buckets: TOKENS,
+    prometheus: 'llm_request_prompt_tokens',
+    otel: 'gen_ai.client.token.usage',
+    otelAttributes: { 'gen_ai.token.type': 'input' },
+    semconv: true,
+  },
+  requestGenerationTokens: {
+    kind: 'histogram',
+    unit: '{token}',
+    promUnit: 'tokens',
+    help: 'Generated tokens per finished request.',
+    definition: 'Output length of each finished request.',
+    scope: 'llm',
+    labels: [],
+    buckets: TOKENS,
+    prometheus: 'llm_request_generation_tokens',
+    otel: 'gen_ai.client.token.usage',
+    otelAttributes: { 'gen_ai.token.type': 'output' },
+    semconv: true,
+  },
+  prefixCacheQueries: {
+    kind: 'counter',
+    unit: '{token}',
+    promUnit: 'tokens',
+    help: 'Prefix-cache queries, in queried tokens.',
+    definition:
+      'Tokens looked up in the prefix cache; hit rate is rate(llm_prefix_cache_hits_total) / rate(llm_prefix_cache_queries_total).',
+    scope: 'llm',
+    labels: [],
+    prometheus: 'llm_prefix_cache_queries_total',
+    otel: 'llm.prefix_cache.queries',
+    semconv: false,
+  },
+  prefixCacheHits: {
+    kind: 'counter',
+    unit: '{token}',
+    promUnit: 'tokens',
+    help: 'Prefix-cache hits, in cached tokens.',
+    definition: 'Tokens found in the prefix cache.',
+    scope: 'llm',
+    labels: [],
+    prometheus: 'llm_prefix_cache_hits_total',
+    otel: 'llm.prefix_cache.hits',
+    semconv: false,
+  },
+  requestsRunning: {
+    kind: 'gauge',
+    unit: '{request}',
+    promUnit: '',
+    help: 'Number of requests in the running batch.',
+    definition: 'Requests scheduled and not yet ended (prefill or decode).',
+    scope: 'llm',
+    labels: [],
+    prometheus: 'llm_requests_running',
+    otel: 'llm.requests.running',
+    semconv: false,
+  },
+  requestsWaiting: {
+    kind: 'gauge',
+    unit: '{request}',
+    promUnit: '',
+    help: 'Number of requests waiting to be scheduled.',
+    definition: 'Requests queued or preempted and not yet (re)scheduled.',
+    scope: 'llm',
+    labels: [],
+    prometheus: 'llm_requests_waiting',
+    otel: 'llm.requests.waiting',
+    semconv: false,
+  },
+  kvCacheUsage: {
+    kind: 'gauge',
+    unit: '1',
+    promUnit: 'ratio',
+    help: 'Fraction of the KV cache in use, 0 to 1.',
+    definition: 'Used KV-cache blocks divided by all blocks, as the engine last reported it.',
+    scope: 'llm',
+    labels: [],
+    prometheus: 'llm_kv_cache_usage_ratio',
+    otel: 'llm.kv_cache.usage',
+    semconv: false,
+  },
+  preemptions: {
+    kind: 'counter',
+    unit: '{preemption}',
+    promUnit: '',
+    help: 'Number of requests preempted by the scheduler.',
+    definition:
+      'Counts each preemption (a running request sent back to waiting, usually for lack of KV cache).',
+    scope: 'llm',
+    labels: [],
+    prometheus: 'llm_preemptions_total',
+    otel: 'llm.preemptions',
+    semconv: false,
+  },
+  iterationTokens: {
+    kind: 'histogram',
+    unit: '{token}',
+    promUnit: 'tokens',
+    help: 'Tokens processed per engine step.',
+    definition: 'Prefill plus decode tokens of one engine step (iteration).',
+    scope: 'llm',
+    labels: [],
+    buckets: ITERATION_TOKENS,
+    prometheus: 'llm_iteration_tokens',
+    otel: 'llm.iteration.tokens',
+    semconv: false,
+  },
+  batchSize: {
+    kind: 'histogram',
+    unit: '{request}',
+    promUnit: '',
+    help: 'Requests in the batch per engine step.',
+    definition: 'Number of sequences one engine step ran.',
+    scope: 'llm',
+    labels: [],
+    buckets: BATCH_REQUESTS,
+    prometheus: 'llm_batch_size',
+    otel: 'llm.batch.size',
+    semconv: false,
+  },
+  modelLoadTime: {
+    kind: 'gauge',
+    unit: 's',
+    promUnit: 'seconds',
+    help: 'Seconds the model took to load.',
+    definition: 'Wall time of the last model load, set by the engine or the app.',
+    scope: 'llm',
+    labels: [],
+    prometheus: 'llm_model_load_time_seconds',
+    otel: 'llm.model.load_time',
+    semconv: false,
+  },
+  seriesOverflow: {
+    kind: 'counter',
+    unit: '{series}',
+    promUnit: '',
+    help: 'Label sets folded into a metric’s overflow series because it reached its series limit.',
+    definition:
+      'Counts each new label set refused by the cardinality guard; its values went to the series labelled otel_metric_overflow="true".',
+    scope: 'none',
+    labels: ['metric'],
+    prometheus: 'inferlens_series_overflow_total',
+    otel: 'inferlens.series.overflow',
+    semconv: false,
+  },
+  eventsDropped: {
+    kind: 'counter',
+    unit: '{event}',
+    promUnit: '',
+    help: 'Engine events and tracker calls skipped as invalid, by reason.',
+    definition:
+      'unknown_id, duplicate, out_of_order, after_end, invalid_value, expired (a request that never ended), listener_error.',
+    scope: 'none',
+    labels: ['reason'],
+    prometheus: 'inferlens_events_dropped_total',
+    otel: 'inferlens.events.dropped',
+    semconv: false,
+  },
+} as const satisfies Record<string, MetricDefinition>;
+
+export type Schema = typeof schema;
+export type MetricId = keyof Schema;
+
+/** Labels that every `llm`-scope row carries first, in this order. */
+export const LLM_LABELS = ['model_name', 'engine'] as const;
+
+/** OTel attribute for each Prometheus label; labels not listed keep their name. */
+export const OTEL_LABELS: Readonly<Record<string, string>> = {
+  model_name: 'gen_ai.request.model',
+  engine: 'gen_ai.provider.name',
+  finish_reason: 'gen_ai.response.finish_reason',
+  error_type: 'error.type',
+};
+
+/** Label names of a row, in exposition order (without the user's constant labels). */
+export function labelNamesOf(def: MetricDefinition): readonly string[] {
+  return def.scope === 'llm' ? [...LLM_LABELS, ...def.labels] : def.labels;
+}
+
+export const metricIds = Object.keys(schema) as MetricId[];

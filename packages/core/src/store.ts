@@ -1,0 +1,230 @@
+import { fail } from './errors.js';
+import { escapeLabelValue } from './escape.js';
+import { type MetricDefinition, type MetricId, labelNamesOf, metricIds, schema } from './schema.js';
+import {
+  CounterSeries,
+  GaugeSeries,
+  HistogramSeries,
+  type InvalidSink,
+  type Series,
+} from './series.js';
+
+/** OTel's overflow attribute (`otel.metric.overflow`), in Prometheus spelling. */
+export const OVERFLOW_LABEL = 'otel_metric_overflow';
+export const DEFAULT_SERIES_LIMIT = 2000;
+
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+export interface StoreOptions {
+  /** Labels added to every series, e.g. `{ worker_id: 'w1' }`. */
+  constLabels?: Readonly<Record<string, string>>;
+  /** Bucket boundaries per metric, replacing the schema's. */
+  buckets?: Partial<Record<MetricId, readonly number[]>>;
+  /** Distinct label sets a metric keeps before new ones fold into its overflow series. */
+  seriesLimit?: number | Partial<Record<MetricId | 'default', number>>;
+}
+
+type SeriesOf<D extends MetricDefinition> = D['kind'] extends 'counter'
+  ? CounterSeries
+  : D['kind'] extends 'gauge'
+    ? GaugeSeries
+    : HistogramSeries;
+
+/** One metric of the schema and all its series. */
+export class Family<Id extends MetricId = MetricId> {
+  readonly id: Id;
+  readonly def: (typeof schema)[Id];
+  /** Label names in exposition order: the row's labels, then the constant labels. */
+  readonly labelNames: readonly string[];
+  readonly bounds: Float64Array;
+  readonly limit: number;
+  readonly #series = new Map<string, SeriesOf<(typeof schema)[Id]>>();
+  readonly #constValues: readonly string[];
+  readonly #constText: string;
+  readonly #ownLabelCount: number;
+  readonly #invalid: InvalidSink;
+  readonly #onOverflow: (family: Family) => void;
+  #overflow: SeriesOf<(typeof schema)[Id]> | undefined;
+
+  constructor(
+    id: Id,
+    constLabels: Readonly<Record<string, string>>,
+    bounds: readonly number[] | undefined,
+    limit: number,
+    invalid: InvalidSink,
+    onOverflow: (family: Family) => void,
+  ) {
+    this.id = id;
+    this.def = schema[id];
+    const own = labelNamesOf(this.def);
+    this.#ownLabelCount = own.length;
+    this.labelNames = [...own, ...Object.keys(constLabels)];
+    this.#constValues = Object.values(constLabels);
+    this.#constText = Object.entries(constLabels)
+      .map(([k, v]) => `${k}="${escapeLabelValue(v)}"`)
+      .join(',');
+    this.bounds = new Float64Array(bounds ?? []);
+    this.limit = limit;
+    this.#invalid = invalid;
+    this.#onOverflow = onOverflow as (family: Family) => void;
+  }
+
+  /**
+   * The series for these label values (the row's labels in schema order; constant labels are
+   * added). Call it once and keep the handle: this is the only step that hashes.
+   */
+  series(values: readonly string[]): SeriesOf<(typeof schema)[Id]> {
+    const key = values.length === 1 ? values[0]! : values.join('\u0001');
+    const found = this.#series.get(key);
+    if (found !== undefined) return found;
+    if (this.#series.size >= this.limit) {
+      this.#onOverflow(this as unknown as Family);
+      return (this.#overflow ??= this.#create([], true));
+    }
+    const created = this.#create(values, false);
+    this.#series.set(key, created);
+    return created;
+  }
+
+  /** Every series, overflow last. The iteration order is creation order, so output is stable. */
+  *all(): IterableIterator<SeriesOf<(typeof schema)[Id]>> {
+    yield* this.#series.values();
+    if (this.#overflow) yield this.#overflow;
+  }
+
+  get size(): number {
+    return this.#series.size + (this.#overflow ? 1 : 0);
+  }
+
+  /** Drops every series whose label values match `filter` (e.g. a model that was unloaded). */
+  remove(filter: (labelValues: readonly string[]) => boolean): number {
+    let removed = 0;
+    for (const [key, s] of this.#series) {
+      if (filter(s.labelValues)) {
+        this.#series.delete(key);
+        removed++;
+      }
+    }
+    return removed;
+  }
+
+  #create(values: readonly string[], overflow: boolean): SeriesOf<(typeof schema)[Id]> {
+    const n = this.#ownLabelCount;
+    const labelValues: string[] = new Array(n + this.#constValues.length);
+    const parts: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const v = overflow ? '' : String(values[i] ?? '');
+      labelValues[i] = v;
+      if (v !== '') parts.push(`${this.labelNames[i]}="${escapeLabelValue(v)}"`);
+    }
+    for (let i = 0; i < this.#constValues.length; i++) labelValues[n + i] = this.#constValues[i]!;
+    if (overflow) parts.push(`${OVERFLOW_LABEL}="true"`);
+    if (this.#constText) parts.push(this.#constText);
+    const text = parts.join(',');
+    const kind = this.def.kind;
+    const s =
+      kind === 'counter'
+        ? new CounterSeries(labelValues, text, overflow, this.#invalid)
+        : kind === 'gauge'
+          ? new GaugeSeries(labelValues, text, overflow, this.#invalid)
+          : new HistogramSeries(labelValues, text, overflow, this.#invalid, this.bounds);
+    return s as SeriesOf<(typeof schema)[Id]>;
+  }
+}
+
+/** Every metric of the schema, bounded. Core owns it; every way out reads it at collection. */
+export class Store {
+  readonly #families: { [Id in MetricId]: Family<Id> };
+  readonly constLabels: Readonly<Record<string, string>>;
+  /** Values refused by series (NaN, negative, infinite). */
+  readonly invalid: InvalidSink;
+
+  constructor(options: StoreOptions = {}) {
+    const constLabels = { ...(options.constLabels ?? {}) };
+    validateConstLabels(constLabels);
+    this.constLabels = Object.freeze(constLabels);
+    const limits = normalizeLimits(options.seriesLimit);
+    const buckets = options.buckets ?? {};
+    for (const id of Object.keys(buckets)) {
+      if (!(id in schema)) fail(`buckets: unknown metric id "${id}"`);
+      if (schema[id as MetricId].kind !== 'histogram') fail(`buckets: "${id}" is not a histogram`);
+      validateBuckets(id, buckets[id as MetricId]!);
+    }
+    const families = {} as Record<MetricId, Family>;
+    // The overflow counter and the invalid-value counter live in the store itself, so they
+    // need each other only after construction.
+    let overflowFamily: Family<'seriesOverflow'> | undefined;
+    const overflowSeries = new Map<MetricId, CounterSeries>();
+    const onOverflow = (f: Family): void => {
+      if (!overflowFamily) return;
+      let s = overflowSeries.get(f.id);
+      if (!s) {
+        s = overflowFamily.series([f.id]);
+        overflowSeries.set(f.id, s);
+      }
+      s.value++;
+    };
+    // Values refused by series are reported as eventsDropped{reason="invalid_value"}. That series
+    // lives in the store it reports on, so the sink forwards to it once it exists.
+    let dropped: CounterSeries | undefined;
+    const invalid: InvalidSink = {
+      get value() {
+        return dropped?.value ?? 0;
+      },
+      set value(v: number) {
+        if (dropped) dropped.value = v;
+      },
+    };
+    for (const id of metricIds) {
+      const def = schema[id];
+      const limit = limits[id] ?? limits.default ?? DEFAULT_SERIES_LIMIT;
+      const bounds = 'buckets' in def ? (buckets[id] ?? def.buckets) : undefined;
+      families[id] = new Family(id, constLabels, bounds, limit, invalid, onOverflow);
+    }
+    overflowFamily = families.seriesOverflow as Family<'seriesOverflow'>;
+    this.#families = families as { [Id in MetricId]: Family<Id> };
+    dropped = this.#families.eventsDropped.series(['invalid_value']);
+    this.invalid = invalid;
+  }
+
+  family<Id extends MetricId>(id: Id): Family<Id> {
+    return this.#families[id];
+  }
+
+  /** Families in schema order. */
+  *families(): IterableIterator<Family> {
+    for (const id of metricIds) yield this.#families[id] as unknown as Family;
+  }
+}
+
+function validateConstLabels(labels: Record<string, string>): void {
+  const reserved = new Set<string>(['le', 'quantile', OVERFLOW_LABEL]);
+  for (const def of Object.values(schema)) for (const l of labelNamesOf(def)) reserved.add(l);
+  const bad: string[] = [];
+  for (const [k, v] of Object.entries(labels)) {
+    if (!LABEL_NAME.test(k) || k.startsWith('__')) bad.push(`"${k}" is not a valid label name`);
+    else if (reserved.has(k)) bad.push(`"${k}" is reserved by the schema`);
+    if (typeof v !== 'string') bad.push(`"${k}" must have a string value`);
+  }
+  if (bad.length) fail(`constLabels: ${bad.join('; ')}`);
+}
+
+function validateBuckets(id: string, bounds: readonly number[]): void {
+  if (!Array.isArray(bounds) || bounds.length === 0) fail(`buckets.${id}: give at least one bound`);
+  for (let i = 0; i < bounds.length; i++) {
+    const b = bounds[i]!;
+    if (!Number.isFinite(b)) fail(`buckets.${id}: bounds must be finite numbers (+Inf is implied)`);
+    if (i > 0 && b <= bounds[i - 1]!) fail(`buckets.${id}: bounds must be strictly increasing`);
+  }
+}
+
+function normalizeLimits(limit: StoreOptions['seriesLimit']): Partial<Record<string, number>> {
+  const limits: Partial<Record<string, number>> =
+    typeof limit === 'number' ? { default: limit } : { ...(limit ?? {}) };
+  for (const [k, v] of Object.entries(limits)) {
+    if (k !== 'default' && !(k in schema)) fail(`seriesLimit: unknown metric id "${k}"`);
+    if (!Number.isInteger(v) || (v as number) < 1)
+      fail(`seriesLimit.${k}: must be a positive integer`);
+  }
+  return limits;
+}

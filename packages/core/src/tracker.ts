@@ -1,0 +1,257 @@
+import type { ModelHandles } from './handles.js';
+import type { CounterSeries } from './series.js';
+
+/** Why an event or tracker call was skipped; each is a `reason` of `inferlens_events_dropped_total`. */
+export type DropReason =
+  | 'unknown_id'
+  | 'duplicate'
+  | 'out_of_order'
+  | 'after_end'
+  | 'invalid_event'
+  | 'invalid_value'
+  | 'expired'
+  | 'stopped'
+  | 'listener_error';
+
+/** What a tracker needs from its lens: a clock, the set of live requests, the drop counters. */
+export interface TrackerContext {
+  /** Milliseconds on a monotonic clock (`performance.now()` by default). */
+  now(): number;
+  readonly active: Set<RequestTracker>;
+  drop(reason: DropReason): void;
+}
+
+export interface FinishInfo {
+  /** `stop`, `length`, `abort`, … (default `stop`). */
+  finishReason?: string;
+  promptTokens?: number;
+  /** Tokens the engine says it generated; when larger than the tokens seen, the rest is counted. */
+  generationTokens?: number;
+  /** Prompt tokens served from the prefix cache. */
+  cachedTokens?: number;
+}
+
+const enum Phase {
+  Created = 0,
+  Waiting = 1,
+  Prefill = 2,
+  Decode = 3,
+  Ended = 4,
+}
+
+/**
+ * The life of one request, from arrival to its end. Each call records what it can right away (queue
+ * time at scheduling, TTFT at the first token, ITL at every output) so dashboards move while long
+ * generations run; the rest is recorded when the request ends. Calls after the end, and calls
+ * with bad numbers, are counted in `inferlens_events_dropped_total` and ignored: nothing throws.
+ *
+ * Every method takes an optional timestamp in the lens clock's milliseconds, so an engine that
+ * steps a whole batch can read the clock once per step instead of once per request.
+ *
+ * @example
+ * const r = lens.request({ model: 'llama-3-8b' });
+ * r.queued();
+ * r.started();
+ * for await (const chunk of generate()) r.tokens(chunk.tokenCount);
+ * r.finish({ finishReason: 'stop', promptTokens: 812 });
+ */
+export class RequestTracker {
+  readonly #ctx: TrackerContext;
+  readonly #h: ModelHandles;
+  #phase: Phase = Phase.Created;
+  #scheduledOnce = false;
+  #arrival: number;
+  #queuedAt: number;
+  #scheduledAt = 0;
+  #firstAt = 0;
+  #lastAt = 0;
+  #generated = 0;
+  /** Last time anything happened, for expiry. */
+  lastActivity: number;
+  /** Called once when the request ends for any reason (used by `instrument()` to forget its id). */
+  onEnd: ((tracker: RequestTracker) => void) | undefined;
+
+  constructor(ctx: TrackerContext, handles: ModelHandles, arrival: number) {
+    this.#ctx = ctx;
+    this.#h = handles;
+    this.#arrival = arrival;
+    this.#queuedAt = arrival;
+    this.lastActivity = arrival;
+    ctx.active.add(this);
+  }
+
+  get model(): string {
+    return this.#h.model;
+  }
+
+  /** True once finished, failed, aborted or expired. */
+  get ended(): boolean {
+    return this.#phase === Phase.Ended;
+  }
+
+  /** Tokens generated so far. */
+  get generatedTokens(): number {
+    return this.#generated;
+  }
+
+  /** The request entered the engine's waiting queue. */
+  queued(time?: number): void {
+    const t = this.#time(time);
+    if (this.#phase !== Phase.Created) return this.#skip('out_of_order');
+    this.#phase = Phase.Waiting;
+    this.#queuedAt = t;
+    this.#h.requestsWaiting.value++;
+    this.lastActivity = t;
+  }
+
+  /** The scheduler took the request into the running batch (again, after a preemption). */
+  started(time?: number): void {
+    const t = this.#time(time);
+    const phase = this.#phase;
+    if (phase === Phase.Ended) return this.#skip('after_end');
+    if (phase === Phase.Prefill || phase === Phase.Decode) return this.#skip('out_of_order');
+    this.#schedule(t);
+    this.lastActivity = t;
+  }
+
+  /** The scheduler sent a running request back to the queue, usually for lack of KV cache. */
+  preempted(time?: number): void {
+    const t = this.#time(time);
+    const phase = this.#phase;
+    if (phase === Phase.Ended) return this.#skip('after_end');
+    if (phase !== Phase.Prefill && phase !== Phase.Decode) return this.#skip('out_of_order');
+    this.#h.requestsRunning.value--;
+    this.#h.requestsWaiting.value++;
+    this.#h.preemptions.value++;
+    // Rescheduling resumes prefill or decode depending on whether a token was seen (#firstAt).
+    this.#phase = Phase.Waiting;
+    this.lastActivity = t;
+  }
+
+  /** The first output, carrying `count` tokens (default 1). Records TTFT and prefill time. */
+  firstToken(count = 1, time?: number): void {
+    const t = this.#time(time);
+    if (this.#phase === Phase.Ended) return this.#skip('after_end');
+    if (this.#firstAt !== 0) return this.tokens(count, t);
+    if (!(count >= 0)) return this.#skip('invalid_value');
+    if (this.#phase !== Phase.Prefill && this.#phase !== Phase.Decode) this.#schedule(t);
+    const h = this.#h;
+    this.#phase = Phase.Decode;
+    this.#firstAt = t;
+    this.#lastAt = t;
+    h.timeToFirstToken.observe((t - this.#arrival) / 1000);
+    h.requestPrefillTime.observe((t - this.#scheduledAt) / 1000);
+    this.#generated += count;
+    h.generationTokens.value += count;
+    this.lastActivity = t;
+  }
+
+  /**
+   * One engine output carrying `count` tokens (default 1). The first output is the first token;
+   * every later one records an inter-token latency sample, as vLLM counts ITL per output.
+   */
+  tokens(count = 1, time?: number): void {
+    if (this.#firstAt === 0) return this.firstToken(count, time);
+    const t = this.#time(time);
+    if (this.#phase === Phase.Ended) return this.#skip('after_end');
+    if (!(count >= 0)) return this.#skip('invalid_value');
+    const h = this.#h;
+    h.interTokenLatency.observe((t - this.#lastAt) / 1000);
+    this.#lastAt = t;
+    this.lastActivity = t;
+    this.#generated += count;
+    h.generationTokens.value += count;
+  }
+
+  /** The request completed. Records e2e, decode, inference and TPOT, tokens, and the finish reason. */
+  finish(info: FinishInfo = {}, time?: number): void {
+    const t = this.#time(time);
+    if (this.#phase === Phase.Ended) return this.#skip('after_end');
+    this.#end();
+    const h = this.#h;
+    const reason = typeof info.finishReason === 'string' && info.finishReason ? info.finishReason : 'stop';
+    h.finished(reason).value++;
+    const e2e = (t - this.#arrival) / 1000;
+    h.e2eRequestLatency.observe(e2e);
+    const generated = validCount(info.generationTokens) ?? this.#generated;
+    if (generated > this.#generated) h.generationTokens.value += generated - this.#generated;
+    if (this.#firstAt !== 0) {
+      h.requestDecodeTime.observe((this.#lastAt - this.#firstAt) / 1000);
+      h.requestInferenceTime.observe((this.#lastAt - this.#scheduledAt) / 1000);
+      if (generated > 1)
+        h.timePerOutputToken.observe((t - this.#firstAt) / 1000 / (generated - 1));
+    }
+    h.requestGenerationTokens.observe(generated);
+    const prompt = validCount(info.promptTokens);
+    if (prompt !== undefined) {
+      h.promptTokens.value += prompt;
+      h.requestPromptTokens.observe(prompt);
+    }
+    const cached = validCount(info.cachedTokens);
+    if (cached !== undefined) h.promptTokensCached.value += cached;
+  }
+
+  /** The request failed inside the engine. `errorType` should be low-cardinality (`oom`, `timeout`). */
+  fail(errorType = 'error', time?: number): void {
+    this.#time(time);
+    if (this.#phase === Phase.Ended) return this.#skip('after_end');
+    this.#end();
+    this.#h.finished('error').value++;
+    this.#h.errors(typeof errorType === 'string' && errorType ? errorType : 'error').value++;
+  }
+
+  /** The client went away or the request was cancelled. */
+  abort(time?: number): void {
+    this.#time(time);
+    if (this.#phase === Phase.Ended) return this.#skip('after_end');
+    this.#end();
+    this.#h.finished('abort').value++;
+  }
+
+  /** Ends the request without recording it as finished; used for expiry and shutdown. */
+  discard(reason: 'expired' | 'stopped'): void {
+    if (this.#phase === Phase.Ended) return;
+    this.#end();
+    this.#ctx.drop(reason);
+  }
+
+  #schedule(t: number): void {
+    const h = this.#h;
+    if (this.#phase === Phase.Waiting) h.requestsWaiting.value--;
+    h.requestsRunning.value++;
+    this.#phase = this.#firstAt === 0 ? Phase.Prefill : Phase.Decode;
+    if (!this.#scheduledOnce) {
+      this.#scheduledOnce = true;
+      this.#scheduledAt = t;
+      h.requestQueueTime.observe((t - this.#queuedAt) / 1000);
+    }
+  }
+
+  #end(): void {
+    const phase = this.#phase;
+    if (phase === Phase.Waiting) this.#h.requestsWaiting.value--;
+    else if (phase === Phase.Prefill || phase === Phase.Decode) this.#h.requestsRunning.value--;
+    this.#phase = Phase.Ended;
+    this.#ctx.active.delete(this);
+    const onEnd = this.onEnd;
+    if (onEnd !== undefined) {
+      this.onEnd = undefined;
+      onEnd(this);
+    }
+  }
+
+  #time(time: number | undefined): number {
+    // Timestamps come from engines; a bad one falls back to the clock rather than poisoning sums.
+    return typeof time === 'number' && Number.isFinite(time) ? time : this.#ctx.now();
+  }
+
+  #skip(reason: 'after_end' | 'out_of_order' | 'invalid_value'): void {
+    this.#ctx.drop(reason);
+  }
+}
+
+function validCount(n: number | undefined): number | undefined {
+  return typeof n === 'number' && n >= 0 && Number.isFinite(n) ? n : undefined;
+}
+
+export type DropCounters = Record<DropReason, CounterSeries>;

@@ -1,0 +1,23 @@
+import { readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const root = dirname(fileURLToPath(import.meta.url));
+
+// Tests run against the sources of every workspace package, so no build step sits between an edit
+// and a test run. Published packages resolve to dist/ through their exports maps instead.
+const alias = readdirSync(join(root, 'packages')).map((dir) => ({
+  find: new RegExp(`^@inferlens/${dir}$`),
+  replacement: join(root, 'packages', dir, 'src', 'index.ts'),
+}));
+
+export default defineConfig({
+  resolve: { alias },
+  test: {
+    include: ['src/**/*.test.ts', '*.test.ts', 'test/**/*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+  },
+});
