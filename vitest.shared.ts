@@ -15,7 +15,7 @@ const alias = readdirSync(join(root, 'packages')).map((dir) => ({
 export default defineConfig({
   resolve: { alias },
   test: {
-    include: ['src/**/*.test.ts', '*.test.ts', 'test/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts', '*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
