@@ -1,6 +1,8 @@
 /** Label values: backslash, double quote and line feed are escaped (text format 0.0.4 and OpenMetrics). */
 export function escapeLabelValue(v: string): string {
-  return /[\\"\n]/.test(v) ? v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n') : v;
+  return /[\\"\n]/.test(v)
+    ? v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')
+    : v;
 }
 
 /** HELP text in the 0.0.4 text format: backslash and line feed only. */

@@ -18,7 +18,7 @@ export const CONTENT_TYPES: Readonly<Record<ExpositionFormat, string>> = {
  * negotiate('application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5') // 'openmetrics'
  */
 export function negotiate(accept: string | null | undefined): ExpositionFormat {
-  if (!accept || !accept.includes('openmetrics')) return 'prometheus';
+  if (!accept?.includes('openmetrics')) return 'prometheus';
   let om = -1;
   let text = -1;
   for (const part of accept.split(',')) {

@@ -1,5 +1,5 @@
-import type { Store } from './store.js';
 import type { CounterSeries, GaugeSeries, HistogramSeries } from './series.js';
+import type { Family, Store } from './store.js';
 
 /**
  * Every series one model's requests touch, resolved once per (model, engine). A request tracker
@@ -20,16 +20,18 @@ export class ModelHandles {
   readonly requestGenerationTokens: HistogramSeries;
   readonly promptTokens: CounterSeries;
   readonly generationTokens: CounterSeries;
-  readonly promptTokensCached: CounterSeries;
-  readonly prefixCacheQueries: CounterSeries;
-  readonly prefixCacheHits: CounterSeries;
   readonly preemptions: CounterSeries;
   readonly requestsRunning: GaugeSeries;
   readonly requestsWaiting: GaugeSeries;
-  readonly kvCacheUsage: GaugeSeries;
-  readonly iterationTokens: HistogramSeries;
-  readonly batchSize: HistogramSeries;
   readonly #store: Store;
+  // Series only some engines report are created on first use, so a model whose engine never
+  // reports KV usage shows no KV series rather than a false 0.
+  #promptTokensCached: CounterSeries | undefined;
+  #prefixCacheQueries: CounterSeries | undefined;
+  #prefixCacheHits: CounterSeries | undefined;
+  #kvCacheUsage: GaugeSeries | undefined;
+  #iterationTokens: HistogramSeries | undefined;
+  #batchSize: HistogramSeries | undefined;
   readonly #finished = new Map<string, CounterSeries>();
   readonly #errors = new Map<string, CounterSeries>();
 
@@ -50,15 +52,40 @@ export class ModelHandles {
     this.requestGenerationTokens = store.family('requestGenerationTokens').series(v);
     this.promptTokens = store.family('promptTokens').series(v);
     this.generationTokens = store.family('generationTokens').series(v);
-    this.promptTokensCached = store.family('promptTokensCached').series(v);
-    this.prefixCacheQueries = store.family('prefixCacheQueries').series(v);
-    this.prefixCacheHits = store.family('prefixCacheHits').series(v);
     this.preemptions = store.family('preemptions').series(v);
     this.requestsRunning = store.family('requestsRunning').series(v);
     this.requestsWaiting = store.family('requestsWaiting').series(v);
-    this.kvCacheUsage = store.family('kvCacheUsage').series(v);
-    this.iterationTokens = store.family('iterationTokens').series(v);
-    this.batchSize = store.family('batchSize').series(v);
+  }
+
+  get promptTokensCached(): CounterSeries {
+    return (this.#promptTokensCached ??= this.#own('promptTokensCached'));
+  }
+  get prefixCacheQueries(): CounterSeries {
+    return (this.#prefixCacheQueries ??= this.#own('prefixCacheQueries'));
+  }
+  get prefixCacheHits(): CounterSeries {
+    return (this.#prefixCacheHits ??= this.#own('prefixCacheHits'));
+  }
+  get kvCacheUsage(): GaugeSeries {
+    return (this.#kvCacheUsage ??= this.#own('kvCacheUsage'));
+  }
+  get iterationTokens(): HistogramSeries {
+    return (this.#iterationTokens ??= this.#own('iterationTokens'));
+  }
+  get batchSize(): HistogramSeries {
+    return (this.#batchSize ??= this.#own('batchSize'));
+  }
+
+  #own<
+    Id extends
+      | 'promptTokensCached'
+      | 'prefixCacheQueries'
+      | 'prefixCacheHits'
+      | 'kvCacheUsage'
+      | 'iterationTokens'
+      | 'batchSize',
+  >(id: Id): ReturnType<Family<Id>['series']> {
+    return this.#store.family(id).series([this.model, this.engine]);
   }
 
   /** `llm_requests_total{finish_reason}`; one small map lookup per finished request. */
@@ -80,7 +107,11 @@ export class ModelHandles {
  * so a misbehaving engine cannot grow it (the family's own series limit bounds the store). */
 const CACHE_LIMIT = 64;
 
-function cached(map: Map<string, CounterSeries>, key: string, make: () => CounterSeries): CounterSeries {
+function cached(
+  map: Map<string, CounterSeries>,
+  key: string,
+  make: () => CounterSeries,
+): CounterSeries {
   const s = map.get(key);
   if (s !== undefined) return s;
   const created = make();

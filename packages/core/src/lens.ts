@@ -1,7 +1,7 @@
 import { fail } from './errors.js';
 import { CONTENT_TYPES, type ExpositionFormat, negotiate, render } from './exposition.js';
 import { ModelHandles } from './handles.js';
-import { LLM_LABELS, type MetricId, type Schema, labelNamesOf } from './schema.js';
+import { type LLM_LABELS, labelNamesOf, type MetricId, type Schema } from './schema.js';
 import type { CounterSeries } from './series.js';
 import { type Family, Store, type StoreOptions } from './store.js';
 import { type DropReason, RequestTracker, type TrackerContext } from './tracker.js';
@@ -144,7 +144,8 @@ export class Lens {
     const names = labelNamesOf(family.def);
     const given = labels as Record<string, string | undefined>;
     for (const k of Object.keys(given))
-      if (!names.includes(k)) fail(`series("${id}"): unknown label "${k}"; it has ${names.join(', ')}`);
+      if (!names.includes(k))
+        fail(`series("${id}"): unknown label "${k}"; it has ${names.join(', ')}`);
     const values = names.map((n) =>
       n === 'engine' ? (given.engine ?? this.engine) : (given[n] ?? ''),
     );

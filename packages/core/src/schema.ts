@@ -195,7 +195,8 @@ export const schema = {
     unit: 's',
     promUnit: 'seconds',
     help: 'Time from scheduling to the last output token.',
-    definition: 'From first scheduled to the last generated token (prefill + decode, the RUNNING phase).',
+    definition:
+      'From first scheduled to the last generated token (prefill + decode, the RUNNING phase).',
     scope: 'llm',
     labels: [],
     buckets: REQUEST_SECONDS,

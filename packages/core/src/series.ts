@@ -30,7 +30,12 @@ export class CounterSeries extends SeriesBase {
   value = 0;
   readonly #invalid: InvalidSink;
 
-  constructor(labelValues: readonly string[], labelText: string, overflow: boolean, invalid: InvalidSink) {
+  constructor(
+    labelValues: readonly string[],
+    labelText: string,
+    overflow: boolean,
+    invalid: InvalidSink,
+  ) {
     super(labelValues, labelText, overflow);
     this.#invalid = invalid;
   }
@@ -47,7 +52,12 @@ export class GaugeSeries extends SeriesBase {
   value = 0;
   readonly #invalid: InvalidSink;
 
-  constructor(labelValues: readonly string[], labelText: string, overflow: boolean, invalid: InvalidSink) {
+  constructor(
+    labelValues: readonly string[],
+    labelText: string,
+    overflow: boolean,
+    invalid: InvalidSink,
+  ) {
     super(labelValues, labelText, overflow);
     this.#invalid = invalid;
   }

@@ -1,13 +1,7 @@
 import { fail } from './errors.js';
 import { escapeLabelValue } from './escape.js';
-import { type MetricDefinition, type MetricId, labelNamesOf, metricIds, schema } from './schema.js';
-import {
-  CounterSeries,
-  GaugeSeries,
-  HistogramSeries,
-  type InvalidSink,
-  type Series,
-} from './series.js';
+import { labelNamesOf, type MetricDefinition, type MetricId, metricIds, schema } from './schema.js';
+import { CounterSeries, GaugeSeries, HistogramSeries, type InvalidSink } from './series.js';
 
 /** OTel's overflow attribute (`otel.metric.overflow`), in Prometheus spelling. */
 export const OVERFLOW_LABEL = 'otel_metric_overflow';

@@ -31,7 +31,7 @@ export interface FinishInfo {
   cachedTokens?: number;
 }
 
-const enum Phase {
+enum Phase {
   Created = 0,
   Waiting = 1,
   Prefill = 2,
@@ -169,7 +169,8 @@ export class RequestTracker {
     if (this.#phase === Phase.Ended) return this.#skip('after_end');
     this.#end();
     const h = this.#h;
-    const reason = typeof info.finishReason === 'string' && info.finishReason ? info.finishReason : 'stop';
+    const reason =
+      typeof info.finishReason === 'string' && info.finishReason ? info.finishReason : 'stop';
     h.finished(reason).value++;
     const e2e = (t - this.#arrival) / 1000;
     h.e2eRequestLatency.observe(e2e);
@@ -178,8 +179,7 @@ export class RequestTracker {
     if (this.#firstAt !== 0) {
       h.requestDecodeTime.observe((this.#lastAt - this.#firstAt) / 1000);
       h.requestInferenceTime.observe((this.#lastAt - this.#scheduledAt) / 1000);
-      if (generated > 1)
-        h.timePerOutputToken.observe((t - this.#firstAt) / 1000 / (generated - 1));
+      if (generated > 1) h.timePerOutputToken.observe((t - this.#firstAt) / 1000 / (generated - 1));
     }
     h.requestGenerationTokens.observe(generated);
     const prompt = validCount(info.promptTokens);
