@@ -4,7 +4,7 @@ import { ModelHandles } from './handles.js';
 import { type LLM_LABELS, labelNamesOf, type MetricId, type Schema } from './schema.js';
 import type { CounterSeries } from './series.js';
 import { type Family, Store, type StoreOptions } from './store.js';
-import { type DropReason, RequestTracker, type TrackerContext } from './tracker.js';
+import { type DropReason, MAX_SKEW_MS, RequestTracker, type TrackerContext } from './tracker.js';
 
 declare const performance: { now(): number };
 declare function setInterval(fn: () => void, ms: number): unknown;
@@ -91,13 +91,16 @@ export class Lens {
       CounterSeries
     >;
     const drops = this.#drops;
-    this.#ctx = {
-      now: options.clock ?? (() => performance.now()),
-      active: new Set(),
-      drop: (reason) => {
+    const clock = options.clock ?? (() => performance.now());
+    const ctx = {
+      seen: clock(),
+      now: () => (ctx.seen = clock()),
+      active: new Set<RequestTracker>(),
+      drop: (reason: DropReason) => {
         drops[reason].value++;
       },
     };
+    this.#ctx = ctx;
   }
 
   /** Milliseconds on the lens clock; pass it to tracker calls to read the clock once per step. */
@@ -111,10 +114,16 @@ export class Lens {
    */
   request(options: { model: string; engine?: string; time?: number }): RequestTracker {
     const handles = this.handles(options?.model, options?.engine);
-    const t = typeof options?.time === 'number' ? options.time : this.#ctx.now();
-    const active = this.#ctx.active;
-    if (active.size >= this.#maxActive) this.#evictOldest();
-    if (this.#sweeper === undefined && active.size === 0) this.#startSweeper();
+    // One clock read per request keeps `seen` fresh even for engines that pass every time.
+    const now = this.#ctx.now();
+    const time = options?.time;
+    let t = now;
+    if (time !== undefined) {
+      if (time - now < MAX_SKEW_MS && now - time < MAX_SKEW_MS) t = time;
+      else this.drop('invalid_value');
+    }
+    if (this.#ctx.active.size >= this.#maxActive) this.#evictOldest();
+    if (this.#sweeper === undefined) this.#startSweeper();
     return new RequestTracker(this.#ctx, handles, t);
   }
 

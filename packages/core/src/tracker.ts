@@ -15,8 +15,15 @@ export type DropReason =
 
 /** What a tracker needs from its lens: a clock, the set of live requests, the drop counters. */
 export interface TrackerContext {
-  /** Milliseconds on a monotonic clock (`performance.now()` by default). */
+  /** Milliseconds on a monotonic clock (`performance.now()` by default); updates `seen`. */
   now(): number;
+  /**
+   * The latest clock reading anyone made. Activity is stamped with it rather than with
+   * engine-supplied times, so a bad engine timestamp can never keep a request from expiring,
+   * and stamping costs no clock read. The expiry sweep reads the clock, so it is at most one
+   * sweep interval old.
+   */
+  readonly seen: number;
   readonly active: Set<RequestTracker>;
   drop(reason: DropReason): void;
 }
@@ -30,6 +37,9 @@ export interface FinishInfo {
   /** Prompt tokens served from the prefix cache. */
   cachedTokens?: number;
 }
+
+/** Engine timestamps further than this from the lens clock are rejected. */
+export const MAX_SKEW_MS = 3_600_000;
 
 enum Phase {
   Created = 0,
@@ -76,7 +86,7 @@ export class RequestTracker {
     this.#h = handles;
     this.#arrival = arrival;
     this.#queuedAt = arrival;
-    this.lastActivity = arrival;
+    this.lastActivity = ctx.seen;
     ctx.active.add(this);
   }
 
@@ -101,7 +111,7 @@ export class RequestTracker {
     this.#phase = Phase.Waiting;
     this.#queuedAt = t;
     this.#h.requestsWaiting.value++;
-    this.lastActivity = t;
+    this.lastActivity = this.#ctx.seen;
   }
 
   /** The scheduler took the request into the running batch (again, after a preemption). */
@@ -111,12 +121,12 @@ export class RequestTracker {
     if (phase === Phase.Ended) return this.#skip('after_end');
     if (phase === Phase.Prefill || phase === Phase.Decode) return this.#skip('out_of_order');
     this.#schedule(t);
-    this.lastActivity = t;
+    this.lastActivity = this.#ctx.seen;
   }
 
   /** The scheduler sent a running request back to the queue, usually for lack of KV cache. */
   preempted(time?: number): void {
-    const t = this.#time(time);
+    this.#time(time);
     const phase = this.#phase;
     if (phase === Phase.Ended) return this.#skip('after_end');
     if (phase !== Phase.Prefill && phase !== Phase.Decode) return this.#skip('out_of_order');
@@ -125,7 +135,7 @@ export class RequestTracker {
     this.#h.preemptions.value++;
     // Rescheduling resumes prefill or decode depending on whether a token was seen (#firstAt).
     this.#phase = Phase.Waiting;
-    this.lastActivity = t;
+    this.lastActivity = this.#ctx.seen;
   }
 
   /** The first output, carrying `count` tokens (default 1). Records TTFT and prefill time. */
@@ -143,7 +153,7 @@ export class RequestTracker {
     h.requestPrefillTime.observe((t - this.#scheduledAt) / 1000);
     this.#generated += count;
     h.generationTokens.value += count;
-    this.lastActivity = t;
+    this.lastActivity = this.#ctx.seen;
   }
 
   /**
@@ -158,7 +168,7 @@ export class RequestTracker {
     const h = this.#h;
     h.interTokenLatency.observe((t - this.#lastAt) / 1000);
     this.#lastAt = t;
-    this.lastActivity = t;
+    this.lastActivity = this.#ctx.seen;
     this.#generated += count;
     h.generationTokens.value += count;
   }
@@ -241,8 +251,13 @@ export class RequestTracker {
   }
 
   #time(time: number | undefined): number {
-    // Timestamps come from engines; a bad one falls back to the clock rather than poisoning sums.
-    return typeof time === 'number' && Number.isFinite(time) ? time : this.#ctx.now();
+    if (time === undefined) return this.#ctx.now();
+    // Engine timestamps must be on the lens clock. One that is not a number or is more than an
+    // hour off is counted and replaced by the clock, so it cannot poison a histogram's sum.
+    const seen = this.#ctx.seen;
+    if (time - seen < MAX_SKEW_MS && seen - time < MAX_SKEW_MS) return time;
+    this.#ctx.drop('invalid_value');
+    return this.#ctx.now();
   }
 
   #skip(reason: 'after_end' | 'out_of_order' | 'invalid_value'): void {
