@@ -101,7 +101,7 @@ export const schema = {
     promUnit: 'seconds',
     help: 'Time from request arrival to the first output token.',
     definition:
-      'From arrival (before queueing and tokenization) to the first generated token; includes queue and prefill time. Successful requests only.',
+      'From arrival (before queueing and tokenization) to the first generated token, recorded when that token appears (as vLLM does); includes queue and prefill time.',
     scope: 'llm',
     labels: [],
     buckets: TTFT_SECONDS,
@@ -142,7 +142,8 @@ export const schema = {
     unit: 's',
     promUnit: 'seconds',
     help: 'Time from request arrival to its last output token.',
-    definition: 'From arrival to the end of the request, for requests that finished without error.',
+    definition:
+      'From arrival to the end of the request, for requests that finished (not for failed requests or client aborts).',
     scope: 'llm',
     labels: [],
     buckets: REQUEST_SECONDS,

@@ -110,3 +110,16 @@ describe('schema', () => {
     }
   });
 });
+
+describe('core stays runtime-neutral', () => {
+  it('imports no node:* module, so it runs on Node, Bun, Deno and Workers', async () => {
+    const { readdirSync, readFileSync } = await import('node:fs');
+    const dir = new URL('../src/', import.meta.url);
+    const files = readdirSync(dir).filter((f) => f.endsWith('.ts'));
+    expect(files.length).toBeGreaterThan(5);
+    for (const f of files) {
+      const text = readFileSync(new URL(f, dir), 'utf8');
+      expect(text, f).not.toMatch(/from ['"]node:|require\(['"]node:|from ['"](fs|path|http|events|os)['"]/);
+    }
+  });
+});
