@@ -1,0 +1,154 @@
+import {
+  type Family,
+  labelNamesOf,
+  type MetricDefinition,
+  OVERFLOW_LABEL,
+  type Series,
+} from '@inferlens/core';
+import { familyKey, OPENMETRICS, type RegistryLike } from './registry.js';
+
+type Labels = Record<string, string>;
+type Aggregator = 'sum' | 'average' | 'max';
+
+/** One sample as prom-client's registry reads it; `metricName` names histogram sub-series. */
+export interface SampleValue {
+  labels: Labels;
+  value: number;
+  metricName?: string;
+}
+
+/** What prom-client's `metric.get()` returns (and `getMetricsAsJSON()` collects). */
+export interface MetricSnapshot {
+  name: string;
+  help: string;
+  type: MetricDefinition['kind'];
+  values: SampleValue[];
+  aggregator: Aggregator;
+}
+
+/** Label objects of one series, built on first scrape and kept as long as the series lives. */
+const labelCache = new WeakMap<Series, Labels>();
+
+/**
+ * One schema family dressed as a prom-client metric. It holds no values: `get()` runs the lens's
+ * collect hooks and reads the store, so the registry always shows what the lens has now.
+ */
+export class FamilyMetric {
+  readonly help: string;
+  readonly type: MetricDefinition['kind'];
+  /** How `AggregatorRegistry` (cluster mode) folds the workers' values. */
+  readonly aggregator: Aggregator;
+  readonly labelNames: readonly string[];
+  readonly #family: Family;
+  readonly #fullName: string;
+  readonly #registry: RegistryLike;
+  readonly #collect: () => Promise<void>;
+  #openMetricsNext = false;
+
+  constructor(family: Family, registry: RegistryLike, collect: () => Promise<void>) {
+    const def = family.def;
+    this.#family = family;
+    this.#fullName = def.prometheus;
+    this.#registry = registry;
+    this.#collect = collect;
+    this.help = def.help;
+    this.type = def.kind;
+    this.labelNames = family.labelNames;
+    this.aggregator = aggregatorFor(def);
+  }
+
+  /** Always the schema's name, so registry lookups by name keep working in both formats. */
+  get name(): string {
+    return this.#fullName;
+  }
+
+  /**
+   * prom-client's `metrics()` assigns a counter's name without `_total` just before rendering it
+   * as OpenMetrics. Storing that would break every later text-format render (prom-client's own
+   * counters have that bug), so the assignment only marks the next render as OpenMetrics.
+   */
+  set name(value: string) {
+    if (this.type === 'counter' && value === familyKey(this.#fullName, 'counter'))
+      this.#openMetricsNext = true;
+  }
+
+  /** The values as JSON (`getMetricsAsJSON()`, cluster aggregation): Prometheus names throughout. */
+  async get(): Promise<MetricSnapshot> {
+    await this.#collect();
+    return this.#snapshot(false);
+  }
+
+  /** Used by the registry's text renderers in preference to `get()`. */
+  async getForPromString(): Promise<MetricSnapshot> {
+    // Read before the first await: the registry assigns `name` and calls this in the same tick.
+    const om = this.#openMetricsNext || this.#registry.contentType === OPENMETRICS;
+    this.#openMetricsNext = false;
+    await this.#collect();
+    return this.#snapshot(om);
+  }
+
+  /** `registry.resetMetrics()` calls this. The lens owns its values, so there is nothing to reset. */
+  reset(): void {}
+
+  #snapshot(openMetrics: boolean): MetricSnapshot {
+    const family = this.#family;
+    const values: SampleValue[] = [];
+    const name = this.#fullName;
+    if (this.type === 'histogram') {
+      const bucket = `${name}_bucket`;
+      const sum = `${name}_sum`;
+      const count = `${name}_count`;
+      const le = [...Array.from(family.bounds, String), '+Inf'];
+      for (const s of family.all() as Iterable<Series>) {
+        if (s.kind !== 'histogram') continue;
+        const labels = labelsOf(family, s);
+        let cumulative = 0;
+        const counts = s.counts;
+        for (let i = 0; i < counts.length; i++) {
+          cumulative += counts[i]!;
+          values.push({ labels: { ...labels, le: le[i]! }, value: cumulative, metricName: bucket });
+        }
+        values.push({ labels: { ...labels }, value: s.sum, metricName: sum });
+        values.push({ labels: { ...labels }, value: s.count, metricName: count });
+      }
+    } else {
+      for (const s of family.all() as Iterable<Series>) {
+        if (s.kind !== 'histogram')
+          values.push({ labels: { ...labelsOf(family, s) }, value: s.value });
+      }
+    }
+    // In OpenMetrics prom-client appends `_total` to every counter sample itself.
+    const shown = openMetrics && this.type === 'counter' ? familyKey(name, 'counter') : name;
+    return { name: shown, help: this.help, type: this.type, values, aggregator: this.aggregator };
+  }
+}
+
+/**
+ * The labels core's exposition writes for a series, in the same order: the row's labels that have
+ * a value, the overflow marker, then the constant labels. Callers copy it: what the registry
+ * hands out may be changed by the app, and must not change the cache.
+ */
+function labelsOf(family: Family, s: Series): Readonly<Labels> {
+  const cached = labelCache.get(s);
+  if (cached !== undefined) return cached;
+  const labels: Labels = {};
+  const names = family.labelNames;
+  const own = labelNamesOf(family.def).length;
+  for (let i = 0; i < own; i++) {
+    const v = s.labelValues[i];
+    if (v) labels[names[i]!] = v;
+  }
+  if (s.overflow) labels[OVERFLOW_LABEL] = 'true';
+  for (let i = own; i < names.length; i++) labels[names[i]!] = s.labelValues[i] ?? '';
+  labelCache.set(s, labels);
+  return labels;
+}
+
+/**
+ * Counts and histograms add up across cluster workers; so do gauges of things (`{request}`).
+ * A ratio is averaged; a duration gauge (model load time) keeps the largest.
+ */
+function aggregatorFor(def: MetricDefinition): Aggregator {
+  if (def.kind !== 'gauge' || def.unit.startsWith('{')) return 'sum';
+  return def.unit === '1' ? 'average' : 'max';
+}
