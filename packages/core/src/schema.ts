@@ -39,6 +39,14 @@ const ITERATION_TOKENS = [1, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 819
 
 const BATCH_REQUESTS = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024] as const;
 
+/** OTel HTTP semconv `http.server.request.duration` boundaries, then minutes: LLM streams run long. */
+const HTTP_SECONDS = [
+  0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10, 30, 60, 120, 300, 600,
+] as const;
+
+/** Body sizes from a tiny JSON request to a long streamed completion. */
+const HTTP_BYTES = [100, 1000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000] as const;
+
 export type MetricKind = 'counter' | 'gauge' | 'histogram';
 
 /** Which labels a row carries beyond the user's constant labels. */
@@ -395,6 +403,87 @@ export const schema = {
     otel: 'inferlens.series.overflow',
     semconv: false,
   },
+  // HTTP (middleware) — @inferlens/express, @inferlens/fastify, @inferlens/hono
+  httpRequests: {
+    kind: 'counter',
+    unit: '{request}',
+    promUnit: '',
+    help: 'Number of HTTP requests that ended, by route, status and outcome.',
+    definition:
+      'Counts each request once when it ends: outcome="completed" when the response was fully written, "aborted" when the client went away first, "error" when the handler threw.',
+    scope: 'none',
+    labels: ['method', 'route', 'status', 'outcome'],
+    prometheus: 'http_requests_total',
+    otel: 'inferlens.http.server.requests',
+    semconv: false,
+  },
+  httpRequestDuration: {
+    kind: 'histogram',
+    unit: 's',
+    promUnit: 'seconds',
+    help: 'Time from request start to the end of the response body.',
+    definition:
+      'From the request reaching the middleware to the last byte of the response body (the end of a stream), or to the abort.',
+    scope: 'none',
+    labels: ['method', 'route', 'status', 'outcome'],
+    buckets: HTTP_SECONDS,
+    prometheus: 'http_request_duration_seconds',
+    otel: 'http.server.request.duration',
+    semconv: true,
+  },
+  httpTimeToFirstByte: {
+    kind: 'histogram',
+    unit: 's',
+    promUnit: 'seconds',
+    help: 'Time from request start to the first byte of the response body.',
+    definition:
+      'From the request reaching the middleware to the first body byte written (for SSE, the first event); the streaming analogue of TTFT at the HTTP layer.',
+    scope: 'none',
+    labels: ['method', 'route'],
+    buckets: HTTP_SECONDS,
+    prometheus: 'http_time_to_first_byte_seconds',
+    otel: 'inferlens.http.server.time_to_first_byte',
+    semconv: false,
+  },
+  httpRequestSize: {
+    kind: 'histogram',
+    unit: 'By',
+    promUnit: 'bytes',
+    help: 'Request body bytes actually read.',
+    definition: 'Bytes of request body read from the socket (not the Content-Length header).',
+    scope: 'none',
+    labels: ['method', 'route'],
+    buckets: HTTP_BYTES,
+    prometheus: 'http_request_size_bytes',
+    otel: 'http.server.request.body.size',
+    semconv: true,
+  },
+  httpResponseSize: {
+    kind: 'histogram',
+    unit: 'By',
+    promUnit: 'bytes',
+    help: 'Response body bytes actually written.',
+    definition:
+      'Bytes of response body written, counted as they are written, so streams and aborted streams count what was sent.',
+    scope: 'none',
+    labels: ['method', 'route', 'status'],
+    buckets: HTTP_BYTES,
+    prometheus: 'http_response_size_bytes',
+    otel: 'http.server.response.body.size',
+    semconv: true,
+  },
+  httpRequestsInFlight: {
+    kind: 'gauge',
+    unit: '{request}',
+    promUnit: '',
+    help: 'Number of HTTP requests being served.',
+    definition: 'Requests that reached the middleware and have not ended (completed, aborted or failed).',
+    scope: 'none',
+    labels: ['method'],
+    prometheus: 'http_requests_in_flight',
+    otel: 'http.server.active_requests',
+    semconv: true,
+  },
   eventsDropped: {
     kind: 'counter',
     unit: '{event}',
@@ -422,6 +511,10 @@ export const OTEL_LABELS: Readonly<Record<string, string>> = {
   engine: 'gen_ai.provider.name',
   finish_reason: 'gen_ai.response.finish_reason',
   error_type: 'error.type',
+  method: 'http.request.method',
+  route: 'http.route',
+  status: 'http.response.status_code',
+  outcome: 'inferlens.http.outcome',
 };
 
 /** Label names of a row, in exposition order (without the user's constant labels). */
