@@ -1,0 +1,11 @@
+export type { GenerateRequest, SimulatedEngineEvents } from './engine.js';
+export { SimulatedEngine } from './engine.js';
+export type { GenerationResult, TokenChunk, Usage } from './generation.js';
+export { Generation, SimulatedEngineError } from './generation.js';
+export type { SimulatedEngineOptions, StepCost } from './options.js';
+export { DEFAULT_STEP_COST } from './options.js';
+export type { Random } from './prng.js';
+export { mulberry32 } from './prng.js';
+export { histogramQuantile, sumCounts } from './quantile.js';
+export type { AbortSignalLike } from './runtime.js';
+export { countTokens } from './text.js';
