@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { defineConfig } from 'tsup';
+
+const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 
 export default defineConfig({
   entry: ['src/index.ts'],
@@ -7,4 +10,5 @@ export default defineConfig({
   clean: true,
   sourcemap: true,
   target: 'node20',
+  define: { __INFERLENS_OTEL_VERSION__: JSON.stringify(version) },
 });

@@ -1,0 +1,47 @@
+import { type Family, type MetricDefinition, OTEL_LABELS, type Series } from '@inferlens/core';
+import type { Attributes } from '@opentelemetry/api';
+
+/** Set on the series that collects label sets past a metric's limit, as sdk-metrics does. */
+export const OVERFLOW_ATTRIBUTE = 'otel.metric.overflow';
+
+/** Required on every GenAI metric by the semconv (`chat`, `text_completion`, `embeddings`, …). */
+export const OPERATION_ATTRIBUTE = 'gen_ai.operation.name';
+
+/**
+ * Turns one family's Prometheus label values into OTel attributes. Label sets never change after a
+ * series is created, so each series is mapped once and the object is reused at every collection;
+ * the WeakMap forgets series the store removed.
+ */
+export class AttributeMapper {
+  readonly #names: readonly string[];
+  readonly #constant: Readonly<Attributes>;
+  readonly #cache = new WeakMap<Series, Attributes>();
+
+  constructor(family: Family, operationName: string) {
+    const def: MetricDefinition = family.def;
+    // model_name -> gen_ai.request.model, engine -> gen_ai.provider.name, …; constant labels the
+    // user set (worker_id, …) keep their names.
+    this.#names = family.labelNames.map((name) => OTEL_LABELS[name] ?? name);
+    this.#constant = {
+      ...(def.scope === 'llm' ? { [OPERATION_ATTRIBUTE]: operationName } : {}),
+      // Rows sharing one OTel name (input and output token usage) differ only by these.
+      ...(def.otelAttributes ?? {}),
+    };
+  }
+
+  of(series: Series): Attributes {
+    let attributes = this.#cache.get(series);
+    if (attributes !== undefined) return attributes;
+    attributes = { ...this.#constant };
+    const values = series.labelValues;
+    for (let i = 0; i < this.#names.length; i++) {
+      const value = values[i];
+      // An empty value means "label not set", as in the text exposition (the overflow series
+      // has every row label empty).
+      if (value !== undefined && value !== '') attributes[this.#names[i]!] = value;
+    }
+    if (series.overflow) attributes[OVERFLOW_ATTRIBUTE] = true;
+    this.#cache.set(series, attributes);
+    return attributes;
+  }
+}

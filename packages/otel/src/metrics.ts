@@ -1,0 +1,120 @@
+import type { Family, MetricKind, Series, Store } from '@inferlens/core';
+import { ValueType } from '@opentelemetry/api';
+import {
+  AggregationTemporality,
+  type DataPoint,
+  DataPointType,
+  type Histogram,
+  type MetricData,
+} from '@opentelemetry/sdk-metrics';
+import { AttributeMapper } from './attributes.js';
+import type { PointBuilder } from './points.js';
+
+/** One family of the store, with what converting it needs prepared once. */
+interface Member {
+  readonly family: Family;
+  readonly attributes: AttributeMapper;
+  /** The family's bounds as the number[] OTel wants, shared by all its points. */
+  readonly boundaries: number[];
+}
+
+/** One OTel metric: the store families that share its name (input and output token usage). */
+export interface MetricGroup {
+  readonly name: string;
+  readonly kind: MetricKind;
+  readonly unit: string;
+  readonly description: string;
+  readonly members: readonly Member[];
+}
+
+/**
+ * Groups the store's families by OTel name. Rows that share a name must agree on kind and unit
+ * (a test holds the schema to that); if they ever did not, they stay separate metrics rather
+ * than producing a data point of the wrong type.
+ */
+export function groupFamilies(store: Store, operationName: string): MetricGroup[] {
+  const groups = new Map<
+    string,
+    { name: string; kind: MetricKind; unit: string; members: Member[]; helps: string[] }
+  >();
+  for (const family of store.families()) {
+    const def = family.def;
+    const key = `${def.otel}\u0001${def.kind}\u0001${def.unit}`;
+    let group = groups.get(key);
+    if (group === undefined) {
+      group = { name: def.otel, kind: def.kind, unit: def.unit, members: [], helps: [] };
+      groups.set(key, group);
+    }
+    group.members.push({
+      family,
+      attributes: new AttributeMapper(family, operationName),
+      boundaries: Array.from(family.bounds),
+    });
+    if (!group.helps.includes(def.help)) group.helps.push(def.help);
+  }
+  return [...groups.values()].map(({ helps, ...group }) => ({
+    ...group,
+    description: helps.join(' '),
+  }));
+}
+
+/**
+ * Converts one group into MetricData, or undefined when it has no series yet. A series whose value
+ * is not a finite number is skipped and reported through `skip`, so one bad value never costs
+ * the rest of the export.
+ */
+export function toMetricData(
+  group: MetricGroup,
+  points: PointBuilder,
+  temporality: AggregationTemporality,
+  skip: (series: Series) => void,
+): MetricData | undefined {
+  const descriptor = {
+    name: group.name,
+    description: group.description,
+    unit: group.unit,
+    valueType: ValueType.DOUBLE,
+  };
+  if (group.kind === 'histogram') {
+    const dataPoints: DataPoint<Histogram>[] = [];
+    for (const m of group.members)
+      for (const s of m.family.all() as Iterable<Series>) {
+        if (s.kind !== 'histogram') continue;
+        const p = points.histogram(s, m.attributes.of(s), m.boundaries);
+        if (p) dataPoints.push(p);
+        else skip(s);
+      }
+    if (dataPoints.length === 0) return undefined;
+    return {
+      descriptor,
+      aggregationTemporality: temporality,
+      dataPointType: DataPointType.HISTOGRAM,
+      dataPoints,
+    };
+  }
+  const monotonic = group.kind === 'counter';
+  const dataPoints: DataPoint<number>[] = [];
+  for (const m of group.members)
+    for (const s of m.family.all() as Iterable<Series>) {
+      if (s.kind === 'histogram') continue;
+      const p = points.number(s, m.attributes.of(s), monotonic);
+      if (p) dataPoints.push(p);
+      else skip(s);
+    }
+  if (dataPoints.length === 0) return undefined;
+  if (!monotonic)
+    // Gauges have no temporality on the wire; sdk-metrics reports them as cumulative.
+    return {
+      descriptor,
+      aggregationTemporality: AggregationTemporality.CUMULATIVE,
+      dataPointType: DataPointType.GAUGE,
+      dataPoints,
+    };
+  return {
+    descriptor,
+    aggregationTemporality: temporality,
+    dataPointType: DataPointType.SUM,
+    isMonotonic: true,
+    dataPoints,
+  };
+}

@@ -1,0 +1,134 @@
+import type { Lens, Series } from '@inferlens/core';
+import { defaultResource, type Resource } from '@opentelemetry/resources';
+import {
+  AggregationTemporality,
+  type CollectionResult,
+  type MetricCollectOptions,
+  type MetricData,
+  type MetricProducer,
+} from '@opentelemetry/sdk-metrics';
+import { fail } from './errors.js';
+import { groupFamilies, type MetricGroup, toMetricData } from './metrics.js';
+import { hrNow, PointBuilder, type Temporality } from './points.js';
+import { VERSION } from './version.js';
+
+export interface MetricProducerOptions {
+  /** `gen_ai.operation.name` on every GenAI metric (Required by the semconv). Default `chat`. */
+  operationName?: string;
+  /**
+   * Resource reported when the producer is collected on its own. A MetricReader bound to a
+   * MeterProvider reports the provider's resource instead. Default: `defaultResource()`.
+   */
+  resource?: Resource;
+  /** Default `cumulative`. Delta keeps the last exported values, so give each reader its own producer. */
+  temporality?: Temporality;
+}
+
+/** A `MetricProducer` over one lens; pass it in `metricProducers` of any OTel `MetricReader`. */
+export interface LensMetricProducer extends MetricProducer {
+  readonly lens: Lens;
+  readonly temporality: Temporality;
+}
+
+/**
+ * Feeds a lens's store to OpenTelemetry: at each collection it runs the lens's collect hooks
+ * (gauge callbacks, request expiry), then reads every metric with its GenAI semconv name, unit,
+ * attributes and the exact bucket boundaries the store records with. Nothing is recorded twice:
+ * the store stays the only place values live.
+ *
+ * The lens is taken explicitly, never from a global, so there is no "meter taken before the SDK
+ * registered" trap. `collect()` never throws: failures land in `CollectionResult.errors`.
+ *
+ * @example
+ * import { PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
+ * const reader = new PeriodicExportingMetricReader({
+ *   exporter,
+ *   metricProducers: [createMetricProducer(lens, { operationName: 'chat' })],
+ * });
+ * new MeterProvider({ readers: [reader] }); // a reader only collects once bound to a provider
+ */
+export function createMetricProducer(
+  lens: Lens,
+  options: MetricProducerOptions = {},
+): LensMetricProducer {
+  if (!lens || typeof lens.collect !== 'function' || typeof lens.store?.families !== 'function')
+    fail('createMetricProducer: pass the Lens that createLens() returned');
+  const operationName = options.operationName ?? 'chat';
+  if (typeof operationName !== 'string' || operationName === '')
+    fail('operationName: must be a non-empty string such as "chat" or "text_completion"');
+  const temporality = options.temporality ?? 'cumulative';
+  if (temporality !== 'cumulative' && temporality !== 'delta')
+    fail(`temporality: must be "cumulative" or "delta", not ${JSON.stringify(temporality)}`);
+  return new LensProducer(lens, operationName, temporality, options.resource ?? defaultResource());
+}
+
+const SCOPE = { name: '@inferlens/otel', version: VERSION };
+
+class LensProducer implements LensMetricProducer {
+  readonly lens: Lens;
+  readonly temporality: Temporality;
+  readonly #resource: Resource;
+  readonly #groups: MetricGroup[];
+  readonly #points: PointBuilder;
+  readonly #otelTemporality: AggregationTemporality;
+  /** Series already counted as holding a bad value, so one bad series is counted once, not per export. */
+  readonly #bad = new WeakSet<Series>();
+
+  constructor(lens: Lens, operationName: string, temporality: Temporality, resource: Resource) {
+    this.lens = lens;
+    this.temporality = temporality;
+    this.#resource = resource;
+    this.#groups = groupFamilies(lens.store, operationName);
+    this.#points = new PointBuilder(temporality, hrNow());
+    this.#otelTemporality =
+      temporality === 'delta' ? AggregationTemporality.DELTA : AggregationTemporality.CUMULATIVE;
+  }
+
+  async collect(options?: MetricCollectOptions): Promise<CollectionResult> {
+    const errors: unknown[] = [];
+    await this.#runHooks(options?.timeoutMillis, errors);
+    const metrics: MetricData[] = [];
+    const skip = (series: Series): void => {
+      if (this.#bad.has(series)) return;
+      this.#bad.add(series);
+      this.lens.drop('invalid_value');
+    };
+    this.#points.begin(hrNow());
+    for (const group of this.#groups) {
+      try {
+        const metric = toMetricData(group, this.#points, this.#otelTemporality, skip);
+        if (metric) metrics.push(metric);
+      } catch (error) {
+        errors.push(error);
+      }
+    }
+    this.#points.end();
+    return {
+      resourceMetrics: { resource: this.#resource, scopeMetrics: [{ scope: SCOPE, metrics }] },
+      errors,
+    };
+  }
+
+  /** Hooks that hang must not hold the export: past the reader's timeout we export what we have. */
+  async #runHooks(timeoutMillis: number | undefined, errors: unknown[]): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      const hooks = this.lens.collect();
+      if (!(typeof timeoutMillis === 'number' && timeoutMillis > 0)) return await hooks;
+      const timedOut = new Promise<'timeout'>((resolve) => {
+        timer = setTimeout(resolve, timeoutMillis, 'timeout');
+        timer.unref?.();
+      });
+      if ((await Promise.race([hooks, timedOut])) === 'timeout')
+        errors.push(
+          new Error(
+            `[@inferlens/otel] collect hooks did not finish within ${timeoutMillis} ms; exported the values recorded so far`,
+          ),
+        );
+    } catch (error) {
+      errors.push(error);
+    } finally {
+      if (timer !== undefined) clearTimeout(timer);
+    }
+  }
+}
