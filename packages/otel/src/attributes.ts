@@ -8,6 +8,12 @@ export const OVERFLOW_ATTRIBUTE = 'otel.metric.overflow';
 export const OPERATION_ATTRIBUTE = 'gen_ai.operation.name';
 
 /**
+ * Attributes the semconv types as int. Prometheus labels are strings, so these are converted back
+ * when the value is an integer (`"200"` -> 200); anything else is passed on as it is.
+ */
+const INT_ATTRIBUTES: ReadonlySet<string> = new Set(['http.response.status_code']);
+
+/**
  * Turns one family's Prometheus label values into OTel attributes. Label sets never change after a
  * series is created, so each series is mapped once and the object is reused at every collection;
  * the WeakMap forgets series the store removed.
@@ -38,7 +44,9 @@ export class AttributeMapper {
       const value = values[i];
       // An empty value means "label not set", as in the text exposition (the overflow series
       // has every row label empty).
-      if (value !== undefined && value !== '') attributes[this.#names[i]!] = value;
+      if (value === undefined || value === '') continue;
+      const name = this.#names[i]!;
+      attributes[name] = INT_ATTRIBUTES.has(name) && /^\d+$/.test(value) ? Number(value) : value;
     }
     if (series.overflow) attributes[OVERFLOW_ATTRIBUTE] = true;
     this.#cache.set(series, attributes);

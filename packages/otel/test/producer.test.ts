@@ -156,6 +156,26 @@ describe('createMetricProducer', () => {
     expect(ttft.dataPoints[0]!.attributes['gen_ai.operation.name']).toBe('text_completion');
   });
 
+  it('maps HTTP labels to HTTP semconv attributes, with the status code as an int', async () => {
+    const lens = createLens({ engine: 'vllm' });
+    const labels = { method: 'POST', route: '/v1/chat/completions', outcome: 'completed' };
+    lens.series('httpRequests', { ...labels, status: '200' }).inc();
+    lens.series('httpRequests', { ...labels, status: 'unknown' }).inc();
+    const requests = findMetric(
+      await createMetricProducer(lens).collect(),
+      schema.httpRequests.otel,
+    );
+    const http = {
+      'http.request.method': 'POST',
+      'http.route': '/v1/chat/completions',
+      'inferlens.http.outcome': 'completed',
+    };
+    expect(requests.dataPoints.map((p) => p.attributes)).toEqual([
+      { ...http, 'http.response.status_code': 200 },
+      { ...http, 'http.response.status_code': 'unknown' },
+    ]);
+  });
+
   it('uses the boundaries the store records with when buckets are overridden', async () => {
     const lens = recordedLens({ buckets: { timeToFirstToken: [0.5, 1, 30] } });
     const ttft = findMetric(
