@@ -48,7 +48,14 @@ export interface OtlpPipeline {
  * process.on('SIGTERM', () => otlp.shutdown());
  */
 export function createOtlpReader(lens: Lens, options: OtlpReaderOptions = {}): OtlpPipeline {
-  const { url, headers, resource, operationName, temporality = 'cumulative' } = options;
+  const {
+    url,
+    headers,
+    resource,
+    operationName,
+    hookTimeoutMs,
+    temporality = 'cumulative',
+  } = options;
   const intervalMs = options.intervalMs ?? 60_000;
   const timeoutMs = options.timeoutMs ?? Math.min(30_000, intervalMs);
   if (url !== undefined && !isHttpUrl(url))
@@ -61,7 +68,12 @@ export function createOtlpReader(lens: Lens, options: OtlpReaderOptions = {}): O
     fail('intervalMs: must be a positive number');
   if (!(Number.isFinite(timeoutMs) && timeoutMs > 0 && timeoutMs <= intervalMs))
     fail('timeoutMs: must be a positive number no larger than intervalMs');
-  const producer = createMetricProducer(lens, { operationName, resource, temporality });
+  const producer = createMetricProducer(lens, {
+    operationName,
+    resource,
+    temporality,
+    hookTimeoutMs,
+  });
   const exporter = new OTLPMetricExporter({
     url,
     headers,

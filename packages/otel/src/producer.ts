@@ -22,6 +22,11 @@ export interface MetricProducerOptions {
   resource?: Resource;
   /** Default `cumulative`. Delta keeps the last exported values, so give each reader its own producer. */
   temporality?: Temporality;
+  /**
+   * How long collect hooks may run when the reader sets no timeout of its own (exporter-prometheus
+   * sets none). Default 10 000 ms; past it the values recorded so far are exported.
+   */
+  hookTimeoutMs?: number;
 }
 
 /** A `MetricProducer` over one lens; pass it in `metricProducers` of any OTel `MetricReader`. */
@@ -59,7 +64,15 @@ export function createMetricProducer(
   const temporality = options.temporality ?? 'cumulative';
   if (temporality !== 'cumulative' && temporality !== 'delta')
     fail(`temporality: must be "cumulative" or "delta", not ${JSON.stringify(temporality)}`);
-  return new LensProducer(lens, operationName, temporality, options.resource ?? defaultResource());
+  const hookTimeoutMs = options.hookTimeoutMs ?? 10_000;
+  if (!(Number.isFinite(hookTimeoutMs) && hookTimeoutMs > 0))
+    fail('hookTimeoutMs: must be a positive number of milliseconds');
+  return new LensProducer(lens, {
+    operationName,
+    temporality,
+    hookTimeoutMs,
+    resource: options.resource ?? defaultResource(),
+  });
 }
 
 const SCOPE = { name: '@inferlens/otel', version: VERSION };
@@ -71,14 +84,17 @@ class LensProducer implements LensMetricProducer {
   readonly #groups: MetricGroup[];
   readonly #points: PointBuilder;
   readonly #otelTemporality: AggregationTemporality;
+  readonly #hookTimeoutMs: number;
   /** Series already counted as holding a bad value, so one bad series is counted once, not per export. */
   readonly #bad = new WeakSet<Series>();
 
-  constructor(lens: Lens, operationName: string, temporality: Temporality, resource: Resource) {
+  constructor(lens: Lens, settings: Required<MetricProducerOptions>) {
+    const { temporality } = settings;
     this.lens = lens;
     this.temporality = temporality;
-    this.#resource = resource;
-    this.#groups = groupFamilies(lens.store, operationName);
+    this.#resource = settings.resource;
+    this.#hookTimeoutMs = settings.hookTimeoutMs;
+    this.#groups = groupFamilies(lens.store, settings.operationName);
     this.#points = new PointBuilder(temporality, hrNow());
     this.#otelTemporality =
       temporality === 'delta' ? AggregationTemporality.DELTA : AggregationTemporality.CUMULATIVE;
@@ -86,7 +102,11 @@ class LensProducer implements LensMetricProducer {
 
   async collect(options?: MetricCollectOptions): Promise<CollectionResult> {
     const errors: unknown[] = [];
-    await this.#runHooks(options?.timeoutMillis, errors);
+    const readerTimeout = options?.timeoutMillis;
+    await this.#runHooks(
+      readerTimeout !== undefined && readerTimeout > 0 ? readerTimeout : this.#hookTimeoutMs,
+      errors,
+    );
     const metrics: MetricData[] = [];
     const skip = (series: Series): void => {
       if (this.#bad.has(series)) return;
@@ -109,12 +129,14 @@ class LensProducer implements LensMetricProducer {
     };
   }
 
-  /** Hooks that hang must not hold the export: past the reader's timeout we export what we have. */
-  async #runHooks(timeoutMillis: number | undefined, errors: unknown[]): Promise<void> {
+  /**
+   * Hooks that hang must not hold the export (or pile up one pending scrape after another): past
+   * the timeout we export what we have.
+   */
+  async #runHooks(timeoutMillis: number, errors: unknown[]): Promise<void> {
     let timer: ReturnType<typeof setTimeout> | undefined;
     try {
       const hooks = this.lens.collect();
-      if (!(typeof timeoutMillis === 'number' && timeoutMillis > 0)) return await hooks;
       const timedOut = new Promise<'timeout'>((resolve) => {
         timer = setTimeout(resolve, timeoutMillis, 'timeout');
         timer.unref?.();

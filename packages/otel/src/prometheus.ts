@@ -55,7 +55,16 @@ export function createPrometheusExporter(
   lens: Lens,
   options: PrometheusExporterOptions = {},
 ): Promise<PrometheusPipeline> {
-  const { port, host, endpoint, preventServerStart, resource, operationName, ...rest } = options;
+  const {
+    port,
+    host,
+    endpoint,
+    preventServerStart,
+    resource,
+    operationName,
+    hookTimeoutMs,
+    ...rest
+  } = options;
   // The exporter reads `port || env || 9464`, so port 0 silently became 9464.
   if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536))
     fail(
@@ -65,7 +74,7 @@ export function createPrometheusExporter(
     fail('host: must be a non-empty string');
   if (endpoint !== undefined && (typeof endpoint !== 'string' || endpoint === ''))
     fail('endpoint: must be a path such as "/metrics"');
-  const producer = createMetricProducer(lens, { operationName, resource });
+  const producer = createMetricProducer(lens, { operationName, resource, hookTimeoutMs });
   // The server is started below rather than by the constructor, whose listen error would only
   // reach the diag logger.
   const config: ExporterConfig = { ...rest, port, host, endpoint, preventServerStart: true };

@@ -85,6 +85,18 @@ describe('createPrometheusExporter', () => {
     expect(text).not.toContain(schema.timeToFirstToken.prometheus);
   });
 
+  it('answers a scrape even when a collect hook hangs, after hookTimeoutMs', async () => {
+    const lens = recordedLens();
+    lens.onCollect(() => new Promise<void>(() => undefined));
+    const prom = await createPrometheusExporter(lens, {
+      preventServerStart: true,
+      hookTimeoutMs: 20,
+    });
+    cleanups.push(() => prom.shutdown());
+    const text = await (await fetch(`${await mount(prom)}/metrics`)).text();
+    expect(buckets(text, promName(TTFT.otel), 'llama-3-8b')).toHaveLength(TTFT.buckets.length + 1);
+  });
+
   it('starts the exporter’s own server on the given port and endpoint, and stops it', async () => {
     const { server, port } = await listen(() => undefined);
     await close(server); // a port that was free a moment ago

@@ -45,6 +45,19 @@ describe('collect never throws', () => {
     expect(findMetric(result, TTFT.otel).dataPoints.length).toBe(2);
   });
 
+  it('bounds hooks by hookTimeoutMs when the reader gives no timeout', async () => {
+    const lens = recordedLens();
+    lens.onCollect(() => new Promise<void>(() => undefined));
+    const result = await createMetricProducer(lens, { hookTimeoutMs: 20 }).collect();
+    expect(result.errors.map(String)).toEqual([
+      'Error: [@inferlens/otel] collect hooks did not finish within 20 ms; exported the values recorded so far',
+    ]);
+    expect(findMetric(result, TTFT.otel).dataPoints.length).toBe(2);
+    expect(() => createMetricProducer(lens, { hookTimeoutMs: 0 })).toThrow(
+      /^\[@inferlens\/otel\] hookTimeoutMs/,
+    );
+  });
+
   it('skips and counts values that are not finite instead of exporting or throwing', async () => {
     const lens = recordedLens();
     // A tracker accepts an infinite token count today, so a counter can hold +Inf.
