@@ -143,7 +143,7 @@ export class RequestTracker {
     const t = this.#time(time);
     if (this.#phase === Phase.Ended) return this.#skip('after_end');
     if (this.#firstAt !== 0) return this.tokens(count, t);
-    if (!(count >= 0)) return this.#skip('invalid_value');
+    if (!(count >= 0 && count < Number.POSITIVE_INFINITY)) return this.#skip('invalid_value');
     if (this.#phase !== Phase.Prefill && this.#phase !== Phase.Decode) this.#schedule(t);
     const h = this.#h;
     this.#phase = Phase.Decode;
@@ -164,7 +164,7 @@ export class RequestTracker {
     if (this.#firstAt === 0) return this.firstToken(count, time);
     const t = this.#time(time);
     if (this.#phase === Phase.Ended) return this.#skip('after_end');
-    if (!(count >= 0)) return this.#skip('invalid_value');
+    if (!(count >= 0 && count < Number.POSITIVE_INFINITY)) return this.#skip('invalid_value');
     const h = this.#h;
     h.interTokenLatency.observe((t - this.#lastAt) / 1000);
     this.#lastAt = t;

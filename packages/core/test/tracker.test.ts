@@ -101,12 +101,13 @@ describe('RequestTracker', () => {
     r.started(7); // already running
     r.tokens(Number.NaN, 8);
     r.tokens(-3, 8);
+    r.tokens(Number.POSITIVE_INFINITY, 8);
     r.preempted(9);
     r.preempted(10); // not running
     r.finish({ promptTokens: Number.NaN, generationTokens: -1 }, 11);
     const dropped = lens.store.family('eventsDropped');
     expect(dropped.series(['out_of_order']).value).toBe(3);
-    expect(dropped.series(['invalid_value']).value).toBe(2);
+    expect(dropped.series(['invalid_value']).value).toBe(3);
     expect(h.promptTokens.value).toBe(0);
     expect([h.requestsRunning.value, h.requestsWaiting.value]).toEqual([0, 0]);
   });

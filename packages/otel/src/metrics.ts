@@ -1,4 +1,4 @@
-import type { Family, MetricKind, Series, Store } from '@inferlens/core';
+import type { Family, MetricDefinition, MetricKind, Series, Store } from '@inferlens/core';
 import { ValueType } from '@opentelemetry/api';
 import {
   AggregationTemporality,
@@ -22,6 +22,8 @@ interface Member {
 export interface MetricGroup {
   readonly name: string;
   readonly kind: MetricKind;
+  /** A gauge exported as an UpDownCounter (non-monotonic sum), as OTel models in-flight counts. */
+  readonly upDown: boolean;
   readonly unit: string;
   readonly description: string;
   readonly members: readonly Member[];
@@ -35,14 +37,28 @@ export interface MetricGroup {
 export function groupFamilies(store: Store, operationName: string): MetricGroup[] {
   const groups = new Map<
     string,
-    { name: string; kind: MetricKind; unit: string; members: Member[]; helps: string[] }
+    {
+      name: string;
+      kind: MetricKind;
+      upDown: boolean;
+      unit: string;
+      members: Member[];
+      helps: string[];
+    }
   >();
   for (const family of store.families()) {
     const def = family.def;
     const key = `${def.otel}\u0001${def.kind}\u0001${def.unit}`;
     let group = groups.get(key);
     if (group === undefined) {
-      group = { name: def.otel, kind: def.kind, unit: def.unit, members: [], helps: [] };
+      group = {
+        name: def.otel,
+        kind: def.kind,
+        upDown: (def as MetricDefinition).otelUpDown === true,
+        unit: def.unit,
+        members: [],
+        helps: [],
+      };
       groups.set(key, group);
     }
     group.members.push({
@@ -102,6 +118,14 @@ export function toMetricData(
       else skip(s);
     }
   if (dataPoints.length === 0) return undefined;
+  if (group.upDown)
+    return {
+      descriptor,
+      aggregationTemporality: AggregationTemporality.CUMULATIVE,
+      dataPointType: DataPointType.SUM,
+      isMonotonic: false,
+      dataPoints,
+    };
   if (!monotonic)
     // Gauges have no temporality on the wire; sdk-metrics reports them as cumulative.
     return {

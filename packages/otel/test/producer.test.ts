@@ -93,9 +93,9 @@ describe('createMetricProducer', () => {
     expect(requests.aggregationTemporality).toBe(AggregationTemporality.CUMULATIVE);
     expect(requests.descriptor.unit).toBe('{request}');
     expect(requests.dataPoints.map((p) => [p.attributes, p.value])).toEqual([
-      [llmAttributes('llama-3-8b', { 'gen_ai.response.finish_reason': 'stop' }), 1],
-      [llmAttributes('llama-3-8b', { 'gen_ai.response.finish_reason': 'length' }), 1],
-      [llmAttributes('mistral-7b', { 'gen_ai.response.finish_reason': 'error' }), 1],
+      [llmAttributes('llama-3-8b', { 'llm.response.finish_reason': 'stop' }), 1],
+      [llmAttributes('llama-3-8b', { 'llm.response.finish_reason': 'length' }), 1],
+      [llmAttributes('mistral-7b', { 'llm.response.finish_reason': 'error' }), 1],
     ]);
     const errors = findMetric(result, schema.requestErrors.otel) as SumMetricData;
     expect(errors.dataPoints.map((p) => [p.attributes, p.value])).toEqual([
@@ -107,10 +107,11 @@ describe('createMetricProducer', () => {
     ).toBe(312);
   });
 
-  it('exports gauges as GAUGE and internal counters without gen_ai.operation.name', async () => {
+  it('exports in-flight gauges as up-down sums and internal counters without gen_ai.operation.name', async () => {
     const result = await createMetricProducer(recordedLens()).collect();
-    const running = findMetric(result, schema.requestsRunning.otel);
-    expect(running.dataPointType).toBe(DataPointType.GAUGE);
+    const running = findMetric(result, schema.requestsRunning.otel) as SumMetricData;
+    expect(running.dataPointType).toBe(DataPointType.SUM);
+    expect(running.isMonotonic).toBe(false);
     expect(running.dataPoints.map((p) => p.value)).toEqual([0, 0]);
     const dropped = findMetric(result, schema.eventsDropped.otel) as SumMetricData;
     const invalid = dropped.dataPoints.find((p) => p.attributes.reason === 'invalid_value');
@@ -130,7 +131,9 @@ describe('createMetricProducer', () => {
         gauge: DataPointType.GAUGE,
         histogram: DataPointType.HISTOGRAM,
       };
-      expect(metric.dataPointType).toBe(kind[row.kind]);
+      expect(metric.dataPointType).toBe(
+        (row as MetricDefinition).otelUpDown ? DataPointType.SUM : kind[row.kind],
+      );
     }
     // Nothing reported KV usage, so there is no KV series and no empty metric for it.
     expect(names).not.toContain(schema.kvCacheUsage.otel);

@@ -60,9 +60,8 @@ describe('collect never throws', () => {
 
   it('skips and counts values that are not finite instead of exporting or throwing', async () => {
     const lens = recordedLens();
-    // A tracker accepts an infinite token count today, so a counter can hold +Inf.
-    const r = lens.request({ model: 'bad-model', time: 6000 });
-    r.firstToken(Number.POSITIVE_INFINITY, 6100);
+    // Recording refuses non-finite values; a store written to directly can still hold one.
+    lens.handles('bad-model').generationTokens.value = Number.POSITIVE_INFINITY;
     lens.series('kvCacheUsage', { model_name: 'llama-3-8b' }).value = Number.NaN;
     lens.store.family('timeToFirstToken').series(['llama-3-8b', 'vllm']).sum = Number.NaN;
     const producer = createMetricProducer(lens);
