@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { drain, type Recorded, record, setup } from './helpers.js';
 
 // The lifecycle a request's events must follow: one arrival, a schedule before any output,
@@ -31,7 +31,13 @@ function checkLifecycle(events: Recorded[]): void {
 }
 
 describe('SimulatedEngine events', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it('emits a well-ordered lifecycle for every request, through preemption, aborts and failures', async () => {
+    // On fake timers and a fake clock the run, aborts included, is the same every time.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
     const { engine } = setup({ kvBlocks: 60, maxBatch: 8, failureRate: 0.15, seed: 5 });
     const log = record(engine);
     const gens = Array.from({ length: 16 }, (_, i) => {
@@ -45,6 +51,7 @@ describe('SimulatedEngine events', () => {
       if (i % 5 === 4) setTimeout(() => controller.abort(), 5 + i);
       return gen;
     });
+    await vi.runAllTimersAsync();
     const results = await Promise.all(gens.map((g) => g.done));
     engine.close();
     const byId = new Map<string, Recorded[]>();

@@ -1,38 +1,47 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SimulatedEngine } from '../src/index.js';
 import { drain, llm, record, setup } from './helpers.js';
 
-const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+// Fake timers and a fake clock drive the engine here, so the only timers counted are its own.
+const fake = () => vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
 
 describe('SimulatedEngine lifecycle', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it('close() aborts what is in flight, ends every iteration and leaves no timer behind', async () => {
-    const before = timers();
+    fake();
     const { engine, lens } = setup({ maxBatch: 2 });
     const gens = Array.from({ length: 5 }, () =>
       engine.generate({ promptTokens: 50, maxTokens: 1000, ignoreEos: true }),
     );
     const reading = Promise.all(gens.map(drain));
-    await new Promise((r) => setTimeout(r, 20));
-    expect(timers()).toBeGreaterThan(before);
+    await vi.advanceTimersByTimeAsync(20); // 400 simulated ms at speed 20
+    expect(engine.state).toMatchObject({ running: 2, waiting: 3 });
+    expect(vi.getTimerCount()).toBe(1); // the step timer
     engine.close();
     engine.close();
+    expect(vi.getTimerCount()).toBe(0);
     const drained = await reading;
     expect(drained.every((d) => d.error === undefined && d.chunks.length < 1000)).toBe(true);
+    expect(drained.filter((d) => d.chunks.length > 0)).toHaveLength(2);
     expect((await Promise.all(gens.map((g) => g.done))).map((r) => r.finishReason)).toEqual(
       Array(5).fill('abort'),
     );
     expect(llm(lens).finished('abort').value).toBe(5);
     expect(llm(lens).requestsRunning.value + llm(lens).requestsWaiting.value).toBe(0);
-    expect(timers()).toBe(before);
     expect(() => engine.generate({ promptTokens: 1 })).toThrow(/closed/);
   });
 
   it('holds no timer while idle', async () => {
-    const before = timers();
+    fake();
     const engine = new SimulatedEngine({ speed: 50 });
-    await engine.generate({ promptTokens: 10, maxTokens: 3 }).done;
-    await new Promise((r) => setTimeout(r, 0));
-    expect(timers()).toBe(before);
+    const gen = engine.generate({ promptTokens: 10, maxTokens: 3 });
+    expect(vi.getTimerCount()).toBe(1);
+    await vi.advanceTimersByTimeAsync(10);
+    expect((await gen.done).usage.completionTokens).toBeGreaterThan(0);
+    expect(vi.getTimerCount()).toBe(0);
     expect(engine.state).toEqual({ running: 0, waiting: 0, kvCacheUsage: 0 });
     engine.close();
   });
