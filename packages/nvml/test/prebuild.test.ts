@@ -43,7 +43,7 @@ describe('the committed linux-x64 prebuild', () => {
     expect(statSync(file).size).toBeLessThan(300 * 1024);
   });
 
-  it('was built from the native sources in this tree (rebuild: pnpm --filter @inferlens/nvml prebuild)', () => {
+  it('was built from the native sources in this tree (rebuild: pnpm --filter @inferlens/nvml native:prebuild)', () => {
     const binding = require(installedPrebuild()) as { sourceHash: string };
     expect(binding.sourceHash).toBe(sourceHash(PACKAGE_ROOT));
   });
