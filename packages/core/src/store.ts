@@ -18,9 +18,10 @@ export interface StoreOptions {
   seriesLimit?: number | Partial<Record<MetricId | 'default', number>>;
 }
 
-type SeriesOf<D extends MetricDefinition> = D['kind'] extends 'counter'
+/** The series type of a row; distributes over unions, so a family of any id yields `Series`. */
+type SeriesOf<D extends MetricDefinition> = D extends { kind: 'counter' }
   ? CounterSeries
-  : D['kind'] extends 'gauge'
+  : D extends { kind: 'gauge' }
     ? GaugeSeries
     : HistogramSeries;
 
