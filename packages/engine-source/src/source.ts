@@ -1,0 +1,169 @@
+import type { Lens, MetricId } from '@inferlens/core';
+import { attachMirror, type MirrorProvider } from './exposition.js';
+import type { ScrapeErrorReason } from './fetch.js';
+import { renderSeries } from './snapshot.js';
+import { type EngineAdapter, Target, type TargetStatus } from './target.js';
+
+export interface TargetOptions {
+  /** Base URL of the engine's HTTP server, e.g. `http://10.0.0.5:8000`. */
+  url: string;
+  /** The `target` label (default: the URL's host:port). */
+  name?: string;
+  /** Model name for this target's series, overriding what the engine reports. */
+  model?: string;
+  /** Extra request headers (e.g. an Authorization header in front of the engine). */
+  headers?: Record<string, string>;
+}
+
+export interface EngineSourceOptions {
+  lens: Lens;
+  /** Base URLs or target options; one per engine replica. */
+  targets: readonly (string | TargetOptions)[];
+  /** Scrape every `intervalMs` on a timer. Without it, targets are scraped at collection time. */
+  intervalMs?: number;
+  /** Scrape when the lens collects (default: true when `intervalMs` is not set). */
+  scrapeOnCollect?: boolean;
+  /** At collection, reuse data younger than this instead of scraping again (default 1000 ms). */
+  minIntervalMs?: number;
+  /** Whole-scrape deadline per target (default 5000 ms). */
+  timeoutMs?: number;
+  /** Largest body accepted (default 4 MiB); a bigger one is dropped as soon as it passes this. */
+  maxBytes?: number;
+  /** Mirrored series kept per target (default 10,000). */
+  maxSeries?: number;
+  /** How long the last good data of a failing target is still shown (default 5 min). */
+  staleAfterMs?: number;
+  /** Labels on every mirrored series (default: the lens's constant labels). */
+  constLabels?: Readonly<Record<string, string>>;
+  /** Called for every failed scrape (the diagnostic channel); never rethrown. */
+  onError?: (e: {
+    engine: string;
+    target: string;
+    reason: ScrapeErrorReason;
+    message: string;
+  }) => void;
+}
+
+/** A set of scraped engine targets whose data shows under the standard names in {@link scrape}. */
+export interface EngineSource {
+  readonly engine: string;
+  /** Scrapes every target now (joining scrapes already running). Never rejects. */
+  refresh(): Promise<void>;
+  /** Health and freshness of every target. */
+  status(): TargetStatus[];
+  /** Stops the timer and removes the source's series from the lens. */
+  close(): void;
+}
+
+/**
+ * Builds a source over any engine adapter; `createVllmSource` and `createTgiSource` are this with
+ * their adapters. Bad options throw here, prefixed with the adapter's package name.
+ */
+export function createEngineSource(
+  adapter: EngineAdapter,
+  options: EngineSourceOptions,
+): EngineSource {
+  const fail = (msg: string): never => {
+    throw new TypeError(`[${adapter.packageName}] ${msg}`);
+  };
+  const o = options ?? fail('options are required: { lens, targets }');
+  if (!o.lens || typeof o.lens.series !== 'function') fail('`lens` is required (createLens(...))');
+  if (!Array.isArray(o.targets) || o.targets.length === 0)
+    fail('`targets` must list at least one engine URL');
+  const positive = (k: keyof EngineSourceOptions, v: unknown, def: number): number => {
+    if (v === undefined) return def;
+    if (typeof v !== 'number' || !(v > 0) || !Number.isFinite(v))
+      fail(`${k} must be a positive number`);
+    return v as number;
+  };
+  const intervalMs =
+    o.intervalMs === undefined ? undefined : positive('intervalMs', o.intervalMs, 0);
+  const settings = {
+    timeoutMs: positive('timeoutMs', o.timeoutMs, 5000),
+    maxBytes: positive('maxBytes', o.maxBytes, 4 * 1024 * 1024),
+    maxSeries: positive('maxSeries', o.maxSeries, 10_000),
+    staleAfterMs: positive('staleAfterMs', o.staleAfterMs, 300_000),
+    constLabels: o.constLabels ?? o.lens.store.constLabels,
+    onError: o.onError,
+  };
+  const minIntervalMs =
+    o.minIntervalMs === undefined ? 1000 : positive('minIntervalMs', o.minIntervalMs, 1000);
+  const targets: Target[] = [];
+  const names = new Set<string>();
+  for (const t of o.targets) {
+    const spec = typeof t === 'string' ? { url: t } : t;
+    let url: URL | undefined;
+    try {
+      url = new URL(spec?.url);
+    } catch {}
+    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:'))
+      fail(`target "${String(spec?.url)}" is not an http(s) URL`);
+    const name = spec.name ?? url!.host;
+    if (names.has(name)) fail(`two targets are named "${name}"; give each a distinct name`);
+    names.add(name);
+    const base = url!.href.replace(/\/+$/, '');
+    targets.push(
+      new Target(
+        adapter,
+        o.lens,
+        { ...settings, headers: spec.headers },
+        { name, url: base, model: spec.model },
+      ),
+    );
+  }
+
+  const refresh = async (): Promise<void> => {
+    await Promise.all(targets.map((t) => t.scrape()));
+  };
+  const provider: MirrorProvider = {
+    renderMirror(om) {
+      const wall = Date.now();
+      const out = new Map<MetricId, string>();
+      for (const t of targets) {
+        t.expire(wall);
+        for (const [id, series] of t.snapshot?.byId ?? [])
+          out.set(id, (out.get(id) ?? '') + renderSeries(id, series, om));
+      }
+      return out;
+    },
+  };
+  const detach = attachMirror(o.lens, provider);
+  const onCollect = o.scrapeOnCollect ?? intervalMs === undefined;
+  const removeHook = onCollect
+    ? o.lens.onCollect(() => {
+        const due = performance.now() - minIntervalMs;
+        return Promise.all(targets.filter((t) => t.finishedAt <= due).map((t) => t.scrape())).then(
+          () => {},
+        );
+      })
+    : undefined;
+  let timer: ReturnType<typeof setInterval> | undefined;
+  if (intervalMs !== undefined) {
+    timer = setInterval(() => void refresh(), intervalMs);
+    // Never keep the process alive just to scrape (unref exists on Node and Bun timers).
+    (timer as { unref?: () => void }).unref?.();
+    void refresh();
+  }
+
+  return {
+    engine: adapter.engine,
+    refresh,
+    status: () => targets.map((t) => ({ ...t.status })),
+    close() {
+      if (timer !== undefined) clearInterval(timer);
+      removeHook?.();
+      detach();
+      const ours = new Set(targets.map((t) => t.ctx.name));
+      for (const id of [
+        'sourceUp',
+        'sourceScrapeDuration',
+        'sourceLastSuccess',
+        'sourceStale',
+        'sourceScrapeErrors',
+      ] as const) {
+        // Label values of these rows start with engine, target (schema order).
+        o.lens.store.family(id).remove((v) => v[0] === adapter.engine && ours.has(v[1]!));
+      }
+    },
+  };
+}
