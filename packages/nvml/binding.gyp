@@ -6,6 +6,8 @@
         "src/native/binding.cc",
         "src/native/worker.cc",
         "src/native/sampler.cc",
+        "src/native/processes.cc",
+        "src/native/to_js.cc",
         "src/native/session.cc",
         "src/native/nvml_lib.cc",
         "src/native/compat.cc"

@@ -3,6 +3,13 @@ import type { NativeDevice } from './binding.js';
 import type { RowSpec } from './rows.js';
 
 type Handle = GaugeSeries | CounterSeries;
+
+/** A schema row as a device reports it: the field's place in a sample, and DCGM or base labels. */
+export interface DeviceRow {
+  readonly spec: RowSpec;
+  readonly offset: number;
+  readonly dcgm: boolean;
+}
 type Resolve = (id: MetricId, labels: Record<string, string>) => Handle;
 
 /** A row bound to one device: where its value sits in a sample, and its labels. */
@@ -23,12 +30,7 @@ export class DeviceSeries {
   readonly #lens: Lens;
   readonly #slots: Slot[] = [];
 
-  constructor(
-    lens: Lens,
-    device: NativeDevice,
-    rows: readonly { spec: RowSpec; offset: number; dcgm: boolean }[],
-    hostname: string,
-  ) {
+  constructor(lens: Lens, device: NativeDevice, rows: readonly DeviceRow[], hostname: string) {
     this.#lens = lens;
     const base = { gpu: String(device.index), uuid: device.uuid, name: device.name };
     // dcgm-exporter's label template (internal/pkg/rendermetrics/render_metrics.go).

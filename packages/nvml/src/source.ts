@@ -1,19 +1,13 @@
-import type { GaugeSeries } from '@inferlens/core';
 import {
   type BindingResult,
   loadBinding,
-  type NativeDevice,
   type NativeSample,
   type NativeSampler,
 } from './binding.js';
-import { DeviceSeries, removeSeries } from './devices.js';
 import { type GpuSourceOptions, type ResolvedOptions, resolveOptions } from './options.js';
-import { ProcessSeries } from './processes.js';
-import { codeName, describe, reasonOf, retryDelay, type UnavailableReason } from './reasons.js';
-import { DCGM_ROWS, DEVICE_ROWS, type RowSpec } from './rows.js';
+import { describe, reasonOf, retryDelay } from './reasons.js';
+import { SessionSeries } from './session.js';
 import { GpuState, type GpuStatus } from './state.js';
-
-type Layout = { spec: RowSpec; offset: number; dcgm: boolean }[];
 
 /**
  * Samples NVIDIA GPUs into a lens. Every NVML call runs on the addon's own thread; the JS thread
@@ -25,16 +19,10 @@ type Layout = { spec: RowSpec; offset: number; dcgm: boolean }[];
 export class GpuSource {
   readonly #o: ResolvedOptions;
   readonly #sampler: NativeSampler | undefined;
-  readonly #layout: Layout;
-  readonly #fieldCount: number;
+  readonly #session: SessionSeries | undefined;
   readonly #state: GpuState;
-  readonly #processes: ProcessSeries;
-  #devices: DeviceSeries[] = [];
-  #deviceInfo: NativeDevice[] = [];
-  #driverInfo: GaugeSeries | undefined;
   #inFlightSince: number | undefined;
   #nextAttemptAt = 0;
-  #failures = 0;
   #waiters: ((status: GpuStatus) => void)[] = [];
   readonly #timer: ReturnType<typeof setInterval> | undefined;
   readonly #removeHook: () => void;
@@ -42,24 +30,13 @@ export class GpuSource {
   constructor(options: ResolvedOptions, loaded: BindingResult) {
     this.#o = options;
     this.#state = new GpuState(options.lens, loaded.binding !== null);
-    this.#processes = new ProcessSeries(options.lens);
     this.#removeHook = options.lens.onCollect(() => this.#checkStuck(performance.now()));
     if (loaded.binding === null) {
-      this.#layout = [];
-      this.#fieldCount = 0;
       this.#state.down(loaded.reason, loaded.message);
       return;
     }
     const { fields, Sampler } = loaded.binding;
-    const rows = [
-      ...DEVICE_ROWS.map((spec) => ({ spec, dcgm: false })),
-      ...(options.dcgmCompat ? DCGM_ROWS.map((spec) => ({ spec, dcgm: true })) : []),
-    ];
-    // A field an older binary lacks is simply never reported.
-    this.#layout = rows
-      .map((r) => ({ ...r, offset: fields.indexOf(r.spec.field) }))
-      .filter((r) => r.offset >= 0);
-    this.#fieldCount = fields.length;
+    this.#session = new SessionSeries(options.lens, fields, options);
     this.#state.down('starting', 'waiting for the first sample');
     this.#sampler = new Sampler(
       {
@@ -118,7 +95,7 @@ export class GpuSource {
     if (this.#timer !== undefined) clearInterval(this.#timer);
     this.#removeHook();
     this.#sampler?.close();
-    this.#clearSession();
+    this.#session?.clear();
     this.#state.close();
     this.#settle();
   }
@@ -138,8 +115,7 @@ export class GpuSource {
     if (forMs < this.#o.stuckAfterMs || this.#state.reason === 'stuck' || this.#state.closed)
       return;
     // Values that stopped updating are worse than none: drop them until the call returns.
-    for (const d of this.#devices) d.remove();
-    this.#processes.clear();
+    this.#session?.dropValues();
     const call = this.#sampler?.currentCall() ?? 'an NVML call';
     this.#state.down('stuck', `${call} has not returned for ${Math.round(forMs)} ms`);
     this.#settle();
@@ -159,46 +135,17 @@ export class GpuSource {
   }
 
   #applySample(sample: NativeSample): void {
-    if (sample.generation !== undefined) this.#openSession(sample);
-    const values = sample.values!;
-    for (let i = 0; i < this.#devices.length; i++)
-      this.#devices[i]!.apply(values, i * this.#fieldCount);
-    if (this.#o.processes !== 0) this.#processes.apply(sample.processes!, this.#deviceInfo);
-    this.#failures = 0;
+    this.#session!.apply(sample);
     this.#nextAttemptAt = 0;
+    if (sample.generation !== undefined) this.#state.opened(sample);
     this.#state.sampled(sample);
   }
 
-  #openSession(sample: NativeSample): void {
-    this.#clearSession();
-    this.#deviceInfo = sample.devices ?? [];
-    this.#devices = this.#deviceInfo.map(
-      (d) => new DeviceSeries(this.#o.lens, d, this.#layout, this.#o.hostname),
-    );
-    this.#driverInfo = this.#o.lens.series('gpuDriverInfo', {
-      driver_version: sample.driverVersion ?? '',
-      nvml_version: sample.nvmlVersion ?? '',
-    });
-    this.#driverInfo.set(1);
-    const skipped = (sample.skipped ?? []).map((f) => ({ index: f.slot, error: codeName(f.code) }));
-    this.#state.opened(sample, skipped);
-  }
-
   #applyFailure(sample: NativeSample): void {
-    this.#clearSession();
-    this.#failures++;
-    this.#nextAttemptAt = performance.now() + retryDelay(this.#failures, this.#o.intervalMs);
-    const reason: UnavailableReason = reasonOf(sample);
-    this.#state.down(reason, describe(sample), this.#failures);
-  }
-
-  #clearSession(): void {
-    for (const d of this.#devices) d.remove();
-    this.#devices = [];
-    this.#deviceInfo = [];
-    this.#processes.clear();
-    if (this.#driverInfo) removeSeries(this.#o.lens, 'gpuDriverInfo', this.#driverInfo);
-    this.#driverInfo = undefined;
+    this.#session!.clear();
+    const failures = this.#state.consecutiveFailures + 1;
+    this.#nextAttemptAt = performance.now() + retryDelay(failures, this.#o.intervalMs);
+    this.#state.down(reasonOf(sample), describe(sample), failures);
   }
 
   #settle(): void {

@@ -1,7 +1,7 @@
 import type { GaugeSeries, Lens } from '@inferlens/core';
 import type { NativeSample } from './binding.js';
 import { removeSeries } from './devices.js';
-import type { UnavailableReason } from './reasons.js';
+import { codeName, type UnavailableReason } from './reasons.js';
 
 export interface GpuDeviceStatus {
   /** NVML index (not the CUDA index: CUDA orders devices fastest first unless told otherwise). */
@@ -71,6 +71,10 @@ export class GpuState {
     return this.#s.reason;
   }
 
+  get consecutiveFailures(): number {
+    return this.#s.consecutiveFailures;
+  }
+
   down(reason: UnavailableReason, message: string, failures = this.#s.consecutiveFailures): void {
     this.#s = {
       ...this.#s,
@@ -83,14 +87,18 @@ export class GpuState {
     this.#setUp(reason, 0);
   }
 
-  opened(sample: NativeSample, skipped: GpuStatus['skipped']): void {
+  /** A new NVML session: its devices, the ones it skipped and the driver's versions. */
+  opened(sample: NativeSample): void {
     this.#s.devices = (sample.devices ?? []).map(({ index, uuid, name, pciBusId }) => ({
       index,
       uuid,
       name,
       pciBusId,
     }));
-    this.#s.skipped = skipped;
+    this.#s.skipped = (sample.skipped ?? []).map((f) => ({
+      index: f.slot,
+      error: codeName(f.code),
+    }));
     this.#s.driverVersion = sample.driverVersion;
     this.#s.nvmlVersion = sample.nvmlVersion;
   }
