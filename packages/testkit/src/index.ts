@@ -1,5 +1,11 @@
 export type { GenerateRequest, SimulatedEngineEvents } from './engine.js';
 export { SimulatedEngine } from './engine.js';
+export type { FakeServer, MetricsFault } from './fake-http.js';
+export type { FakeTgi, FakeTgiOptions, TgiInfoShape } from './fake-tgi.js';
+export { startFakeTgi } from './fake-tgi.js';
+export type { FakeVllm, FakeVllmOptions } from './fake-vllm.js';
+export { startFakeVllm } from './fake-vllm.js';
+export type { VllmNames } from './fake-vllm-metrics.js';
 export type { GenerationResult, TokenChunk, Usage } from './generation.js';
 export { Generation, SimulatedEngineError } from './generation.js';
 export type { SimulatedEngineOptions, StepCost } from './options.js';

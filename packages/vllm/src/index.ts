@@ -1,0 +1,22 @@
+export type {
+  EngineSource,
+  EngineSourceOptions,
+  SseEvent,
+  StreamProtocol,
+  StreamTimingOptions,
+  TargetOptions,
+  TargetStatus,
+} from '@inferlens/engine-source';
+export {
+  readOpenAIChunk,
+  renderMerged,
+  SseDecoder,
+  StreamTimer,
+  scrape,
+  timeChunks,
+  timeSse,
+  timeSseBytes,
+} from '@inferlens/engine-source';
+export { normalizeVllm, vllmAdapter } from './adapter.js';
+export { VLLM_COUNTERS, VLLM_GAUGES, VLLM_HISTOGRAMS, VLLM_REQUEST_SUCCESS } from './names.js';
+export { createVllmSource } from './source.js';
