@@ -1,7 +1,14 @@
 import { hostname } from 'node:os';
 import type { Lens } from '@inferlens/core';
 
-/** Environment variable naming the NVML library to open instead of `libnvidia-ml.so.1`. */
+/**
+ * Environment variable naming the NVML library to open instead of `libnvidia-ml.so.1`; the
+ * `library` option wins over it.
+ *
+ * @example
+ * // INFERLENS_NVML_LIBRARY=/usr/lib64/nvidia/libnvidia-ml.so.1 node server.js
+ * console.log(process.env[LIBRARY_ENV] ?? 'libnvidia-ml.so.1');
+ */
 export const LIBRARY_ENV = 'INFERLENS_NVML_LIBRARY';
 
 export interface GpuSourceOptions {

@@ -15,6 +15,12 @@ import { GpuState, type GpuStatus } from './state.js';
  * GPU, a lost GPU, a stuck driver call, no addon for this platform) the source reports
  * `available: false` with a reason, `inferlens_nvml_up{reason} 0`, no GPU series, and retries with
  * backoff; the app never notices.
+ *
+ * @example
+ * const gpus = createGpuSource({ lens });
+ * const first = await gpus.nextSample(); // the first reading, or why there is none
+ * if (!first.available) console.warn(`no GPU metrics: ${first.reason} (${first.message})`);
+ * process.on('SIGTERM', () => gpus.close());
  */
 export class GpuSource {
   readonly #o: ResolvedOptions;

@@ -43,7 +43,6 @@ export interface GpuStatus {
 /** The source's availability: `inferlens_nvml_up{reason}`, the last-success gauge and status(). */
 export class GpuState {
   readonly #lens: Lens;
-  readonly #native: boolean;
   #up: GaugeSeries | undefined;
   #lastSuccessGauge: GaugeSeries | undefined;
   #s: Omit<GpuStatus, 'stuck'> = {
@@ -59,7 +58,6 @@ export class GpuState {
 
   constructor(lens: Lens, native: boolean) {
     this.#lens = lens;
-    this.#native = native;
     this.#s.native = native;
   }
 
@@ -128,7 +126,7 @@ export class GpuState {
   }
 
   snapshot(inFlightMs: number, call: string | null | undefined): GpuStatus {
-    const status: GpuStatus = { ...this.#s, devices: [...this.#s.devices], native: this.#native };
+    const status: GpuStatus = { ...this.#s, devices: [...this.#s.devices] };
     if (this.#s.reason === 'stuck') status.stuck = { call: call ?? null, forMs: inFlightMs };
     return status;
   }
