@@ -648,7 +648,8 @@ export const schema = {
     labels: ['gpu', 'uuid', 'name'],
     prometheus: 'gpu_utilization_ratio',
     otel: 'hw.gpu.utilization',
-    otelAttributes: { 'hw.gpu.task': 'general' },
+    // The hardware semconv requires hw.type="gpu" on every hw.gpu.* metric.
+    otelAttributes: { 'hw.type': 'gpu', 'hw.gpu.task': 'general' },
     semconv: true,
   },
   gpuMemoryUtilization: {
@@ -675,6 +676,7 @@ export const schema = {
     labels: ['gpu', 'uuid', 'name'],
     prometheus: 'gpu_memory_used_bytes',
     otel: 'hw.gpu.memory.usage',
+    otelAttributes: { 'hw.type': 'gpu' },
     semconv: true,
   },
   gpuMemoryFree: {
@@ -699,6 +701,7 @@ export const schema = {
     labels: ['gpu', 'uuid', 'name'],
     prometheus: 'gpu_memory_total_bytes',
     otel: 'hw.gpu.memory.limit',
+    otelAttributes: { 'hw.type': 'gpu' },
     semconv: true,
   },
   gpuMemoryReserved: {
