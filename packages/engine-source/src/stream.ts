@@ -68,13 +68,23 @@ export class StreamTimer {
     if (r.final) this.#final = true;
   }
 
-  /** The stream ended. A stream that never said it was done failed as `incomplete_stream`. */
-  end(): void {
-    for (const e of this.#decoder.end()) this.event(e);
+  /**
+   * The stream ended; returns the events still buffered (a last event without its blank line). A
+   * stream that never said it was done failed as `incomplete_stream`.
+   */
+  end(): SseEvent[] {
+    const rest = this.#decoder.end();
+    for (const e of rest) this.event(e);
     const t = this.#tracker;
-    if (t.ended) return;
-    if (this.#done || this.#final) t.finish(this.#info);
-    else t.fail('incomplete_stream');
+    if (t.ended) return rest;
+    if (!(this.#done || this.#final)) {
+      t.fail('incomplete_stream');
+      return rest;
+    }
+    // TGI's /generate_stream says why it stopped only with `details: true`.
+    this.#info.finishReason ??= 'unknown';
+    t.finish(this.#info);
+    return rest;
   }
 
   /** The transport failed mid-stream (the upstream closed, a network error). */

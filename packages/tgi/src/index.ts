@@ -1,0 +1,35 @@
+export type {
+  EngineSource,
+  EngineSourceOptions,
+  SseEvent,
+  StreamProtocol,
+  StreamTimingOptions,
+  TargetOptions,
+  TargetStatus,
+} from '@inferlens/engine-source';
+export {
+  readOpenAIChunk,
+  readTgiEvent,
+  renderMerged,
+  SseDecoder,
+  StreamTimer,
+  scrape,
+  timeChunks,
+  timeSse,
+  timeSseBytes,
+} from '@inferlens/engine-source';
+export { normalizeTgi, tgiAdapter } from './adapter.js';
+export type { TgiInfo } from './info.js';
+export { readTgiInfo } from './info.js';
+export {
+  TGI_FAILURE,
+  TGI_FAILURE_KINDS,
+  TGI_GAUGES,
+  TGI_HISTOGRAMS,
+  TGI_SUCCESS,
+  TGI_TOKEN_SUMS,
+  TGI_TTFT_PROXY,
+} from './names.js';
+export { PROXY_WINDOW_MS, TtftProxy } from './proxy.js';
+export type { TgiSource } from './source.js';
+export { createTgiSource } from './source.js';

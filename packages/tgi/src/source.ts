@@ -1,0 +1,33 @@
+import {
+  createEngineSource,
+  type EngineSource,
+  type EngineSourceOptions,
+} from '@inferlens/engine-source';
+import { tgiAdapter } from './adapter.js';
+import type { TgiInfo } from './info.js';
+
+export interface TgiSource extends EngineSource {
+  /** The last `/info` read from a target (model id, version, limits), by target name. */
+  info(target: string): TgiInfo | undefined;
+}
+
+/**
+ * Scrapes one or more TGI servers' `/metrics` (and `/info` for the model id and limits) and shows
+ * their data under the standard `llm_*` names, labelled `engine="tgi"` and `target`, keeping TGI's
+ * own buckets. TGI has no TTFT and no KV-cache metric; `llm_tgi_time_to_first_token_proxy_seconds`
+ * is the proxy TGI's dashboard shows, labelled as such. Render with `scrape(lens, accept)`.
+ *
+ * @example
+ * import { createLens } from '@inferlens/core';
+ * import { createTgiSource, scrape } from '@inferlens/tgi';
+ *
+ * const lens = createLens({ engine: 'tgi' });
+ * const tgi = createTgiSource({ lens, targets: ['http://10.0.0.7:3000'], intervalMs: 15_000 });
+ * const { body } = await scrape(lens);
+ * tgi.info('10.0.0.7:3000')?.maxTotalTokens;
+ */
+export function createTgiSource(options: EngineSourceOptions): TgiSource {
+  const adapter = tgiAdapter();
+  const source = createEngineSource(adapter, options);
+  return { ...source, info: adapter.infoOf };
+}
