@@ -81,7 +81,7 @@ export interface MetricDefinition {
   readonly otel: string;
   /** Constant OTel attributes that tell rows sharing one OTel name apart. */
   readonly otelAttributes?: Readonly<Record<string, string>>;
-  /** True when `otel` is a GenAI semconv name, false when it is ours. */
+  /** True when `otel` is an OTel semantic-convention name (GenAI, HTTP, hardware), false when it is ours. */
   readonly semconv: boolean;
   /** A gauge that OTel models as an UpDownCounter (in-flight counts): a non-monotonic sum. */
   readonly otelUpDown?: boolean;
@@ -1025,6 +1025,9 @@ export const OTEL_LABELS: Readonly<Record<string, string>> = {
   route: 'http.route',
   status: 'http.response.status_code',
   outcome: 'inferlens.http.outcome',
+  // The hardware semconv requires hw.id on hw.gpu.* metrics; the NVML product name is the model.
+  uuid: 'hw.id',
+  name: 'hw.model',
 };
 
 /** Label names of a row, in exposition order (without the user's constant labels). */
