@@ -1,0 +1,62 @@
+import { parseArgs } from 'node:util';
+
+export type EngineKind = 'vllm' | 'tgi';
+
+export interface Upstream {
+  url: string;
+  /** Forced with `tgi=http://…` or `vllm=http://…`; otherwise found by probing `/info`. */
+  engine: EngineKind | undefined;
+}
+
+export interface GatewayArgs {
+  upstreams: Upstream[];
+  port: number;
+  host: string;
+}
+
+export const USAGE = `Usage: pnpm start -- --upstream <url> [--upstream <url> …] [options]
+
+  --upstream <url>   an engine to proxy to and scrape; repeat for several. Prefix with
+                     vllm= or tgi= to skip detection (e.g. --upstream tgi=http://10.0.0.7:3000)
+  --port <n>         port to listen on (default 8080; 0 picks a free one)
+  --host <addr>      address to bind (default 127.0.0.1)
+  --help             show this text`;
+
+/**
+ * Reads the command line; throws an Error with a readable message on bad input.
+ *
+ * @example
+ * parseCli(['--upstream', 'http://a:8000', '--upstream', 'tgi=http://b:3000'])
+ */
+export function parseCli(argv: readonly string[]): GatewayArgs | 'help' {
+  const args = argv[0] === '--' ? argv.slice(1) : [...argv];
+  const { values } = parseArgs({
+    args,
+    strict: true,
+    options: {
+      upstream: { type: 'string', multiple: true },
+      port: { type: 'string', default: '8080' },
+      host: { type: 'string', default: '127.0.0.1' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) return 'help';
+  const upstreams = (values.upstream ?? []).map(parseUpstream);
+  if (upstreams.length === 0) throw new Error('give at least one --upstream <url>');
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`--port: ${values.port} is not a port`);
+  return { upstreams, port, host: values.host ?? '127.0.0.1' };
+}
+
+function parseUpstream(raw: string): Upstream {
+  const m = /^(vllm|tgi)=(.*)$/.exec(raw);
+  const url = m ? m[2]! : raw;
+  try {
+    const u = new URL(url);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error();
+  } catch {
+    throw new Error(`--upstream: "${raw}" is not an http(s) URL`);
+  }
+  return { url: url.replace(/\/+$/, ''), engine: m ? (m[1] as EngineKind) : undefined };
+}

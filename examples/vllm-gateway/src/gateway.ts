@@ -1,0 +1,161 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createLens, type Lens, type RequestTracker } from '@inferlens/core';
+import { readOpenAIChunk, scrape, timeSseBytes } from '@inferlens/engine-source';
+import { createTgiSource } from '@inferlens/tgi';
+import { createVllmSource } from '@inferlens/vllm';
+import type { Upstream } from './args.js';
+import { type ResolvedUpstream, resolveUpstream, router } from './upstreams.js';
+
+export interface Gateway {
+  url: string;
+  /** `engine`: the upstreams' own metrics, mirrored; `gateway`: what the gateway measured. */
+  lenses: { engine: Lens; gateway: Lens };
+  upstreams: ResolvedUpstream[];
+  close(): Promise<void>;
+}
+
+const ROUTES = new Set(['/v1/chat/completions', '/v1/completions']);
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const parts: Buffer[] = [];
+    req.on('data', (c: Buffer) => parts.push(c));
+    req.on('end', () => resolve(Buffer.concat(parts).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+/**
+ * An OpenAI-compatible gateway in front of vLLM and TGI replicas: it proxies chat and completion
+ * requests (routing by model), times every response from its side (TTFT at the first content
+ * chunk, ITL, TPOT, e2e, usage, finish reason, errors), scrapes every upstream's `/metrics` when
+ * it is scraped itself, and serves all of it as one `/metrics`.
+ *
+ * Two lenses keep the two vantage points apart in one exposition: series measured by the gateway
+ * carry `vantage="gateway"`, the upstreams' own mirrored series `vantage="engine"`.
+ */
+export async function createGateway(options: {
+  upstreams: Upstream[];
+  port?: number;
+  host?: string;
+}): Promise<Gateway> {
+  const upstreams = await Promise.all(options.upstreams.map(resolveUpstream));
+  const engineLens = createLens({ engine: 'vllm', constLabels: { vantage: 'engine' } });
+  const gatewayLens = createLens({ engine: 'gateway', constLabels: { vantage: 'gateway' } });
+  const byKind = (k: string) =>
+    upstreams.filter((u) => u.engine === k).map((u) => ({ url: u.url, name: new URL(u.url).host }));
+  const sources = [
+    byKind('vllm').length
+      ? createVllmSource({ lens: engineLens, targets: byKind('vllm'), timeoutMs: 3000 })
+      : undefined,
+    byKind('tgi').length
+      ? createTgiSource({ lens: engineLens, targets: byKind('tgi'), timeoutMs: 3000 })
+      : undefined,
+  ];
+  const pick = router(upstreams);
+
+  const proxy = async (req: IncomingMessage, res: ServerResponse, path: string): Promise<void> => {
+    const raw = await readBody(req);
+    let body: { model?: unknown; stream?: unknown };
+    try {
+      body = JSON.parse(raw);
+    } catch {
+      res
+        .writeHead(400, { 'content-type': 'application/json' })
+        .end('{"error":{"message":"invalid JSON"}}');
+      return;
+    }
+    const model = typeof body.model === 'string' ? body.model : undefined;
+    const up = pick(model);
+    const tracker: RequestTracker = gatewayLens.request({
+      model: model ?? up.models[0] ?? 'unknown',
+      engine: up.engine,
+    });
+    const abort = new AbortController();
+    res.on('close', () => abort.abort());
+    let upstream: Response;
+    try {
+      upstream = await fetch(up.url + path, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: raw,
+        signal: abort.signal,
+      });
+    } catch {
+      if (abort.signal.aborted) return tracker.abort();
+      tracker.fail('upstream_unreachable');
+      res
+        .writeHead(502, { 'content-type': 'application/json' })
+        .end('{"error":{"message":"upstream unreachable"}}');
+      return;
+    }
+    const type = upstream.headers.get('content-type') ?? 'application/json';
+    res.writeHead(upstream.status, { 'content-type': type, 'cache-control': 'no-cache' });
+    if (upstream.status !== 200 || !upstream.body) {
+      tracker.fail(`http_${upstream.status}`);
+      res.end(Buffer.from(await upstream.arrayBuffer()));
+      return;
+    }
+    if (body.stream === true && type.includes('text/event-stream')) {
+      try {
+        for await (const bytes of timeSseBytes(tracker, upstream.body))
+          if (!res.write(bytes)) await new Promise((r) => res.once('drain', r));
+      } catch {
+        // Recorded by the timer (a failure, or an abort when the client left); nothing to add.
+      }
+      res.end();
+      return;
+    }
+    const text = await upstream.text();
+    // A whole response reads like one chunk: choices[0].finish_reason and usage.
+    tracker.finish(readOpenAIChunk(safeJson(text)).finish ?? {});
+    res.end(text);
+  };
+
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0]!;
+    if (req.method === 'GET' && path === '/metrics') {
+      void scrape([engineLens, gatewayLens], req.headers.accept).then(({ contentType, body }) => {
+        res.writeHead(200, { 'content-type': contentType }).end(body);
+      });
+      return;
+    }
+    if (req.method === 'GET' && path === '/health') return void res.writeHead(200).end('ok');
+    if (req.method === 'POST' && ROUTES.has(path)) {
+      proxy(req, res, path).catch(() => {
+        if (!res.headersSent) res.writeHead(500).end();
+        else res.destroy();
+      });
+      return;
+    }
+    res
+      .writeHead(404, { 'content-type': 'application/json' })
+      .end('{"error":{"message":"not found"}}');
+  });
+  await new Promise<void>((resolve) =>
+    server.listen(options.port ?? 8080, options.host ?? '127.0.0.1', resolve),
+  );
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    url: `http://${options.host ?? '127.0.0.1'}:${port}`,
+    lenses: { engine: engineLens, gateway: gatewayLens },
+    upstreams,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sources) s?.close();
+        engineLens.close();
+        gatewayLens.close();
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
