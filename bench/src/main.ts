@@ -5,7 +5,7 @@
  * `run(): Promise<{ title, table, notes? }>` with `table` in markdown.
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { sinkValue } from './harness.js';
@@ -25,7 +25,7 @@ function machine(): string {
   const cores = cpus();
   const model = cores[0]?.model.trim() || 'unknown CPU';
   const date = new Date().toISOString().slice(0, 10);
-  return `${date}, Node ${process.version} (V8 ${process.versions.v8}), ${process.platform}/${process.arch}, ${cores.length} × ${model}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM`;
+  return `${date}, Node ${process.version} (V8 ${process.versions.v8}), ${process.platform}/${process.arch}, ${cores.length} × ${model}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, load average ${loadavg()[0]!.toFixed(1)} at start`;
 }
 
 async function main(): Promise<void> {
