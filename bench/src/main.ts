@@ -41,8 +41,12 @@ async function main(): Promise<void> {
   for (const file of files) {
     const started = performance.now();
     const suite = (await import(pathToFileURL(join(here, 'suites', file)).href)) as {
-      run: () => Promise<SuiteResult>;
+      run?: () => Promise<SuiteResult>;
     };
+    if (typeof suite.run !== 'function') {
+      console.log(`(${file}: no run() export, skipped; helpers belong outside src/suites)\n`);
+      continue;
+    }
     const result = await suite.run();
     const notes = (result.notes ?? []).map((n) => `- ${n}`).join('\n');
     const section = `### ${result.title}\n\n${result.table}\n${notes ? `\n${notes}\n` : ''}`;
