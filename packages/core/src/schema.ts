@@ -505,7 +505,7 @@ export const schema = {
     promUnit: '',
     help: 'Engine events and tracker calls skipped as invalid, by reason.',
     definition:
-      'unknown_id, duplicate, out_of_order, after_end, invalid_value, expired (a request that never ended), listener_error.',
+      'unknown_id, duplicate, out_of_order, after_end, invalid_event, invalid_value, expired (a request that never ended), stopped, listener_error, name_clash (a bridged metric whose name we already publish).',
     scope: 'none',
     labels: ['reason'],
     prometheus: 'inferlens_events_dropped_total',
