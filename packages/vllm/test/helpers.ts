@@ -1,28 +1,4 @@
-import { type MetricId, schema } from '@inferlens/core';
-import { parse, type Sample } from '@inferlens/prom-parse';
-import { expect } from 'vitest';
-
-/** The samples of one standard row in an exposition (`_bucket`/`_sum`/`_count` with `part`). */
-export function samplesOf(text: string, id: MetricId, part = ''): Sample[] {
-  const r = parse(text);
-  expect(r.errors).toEqual([]);
-  const name = schema[id].prometheus + part;
-  return r.families.flatMap((f) => f.samples.filter((s) => s.name === name));
-}
-
-/** The one sample of `id` whose labels include `labels`. */
-export function sampleValue(
-  text: string,
-  id: MetricId,
-  labels: Record<string, string>,
-  part = '',
-): number | undefined {
-  const found = samplesOf(text, id, part).filter((s) =>
-    Object.entries(labels).every(([k, v]) => s.labels[k] === v),
-  );
-  expect(found.length, `${id}${part} ${JSON.stringify(labels)}`).toBeLessThanOrEqual(1);
-  return found[0]?.value;
-}
+export { samplesOf, sampleValue } from '../../engine-source/test/samples.js';
 
 /** Sends `n` completions and waits for them (non-streamed). */
 export async function complete(
