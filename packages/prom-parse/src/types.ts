@@ -9,7 +9,7 @@ export type MetricType =
   | 'stateset'
   | 'unknown';
 
-/** Label names to values, unescaped. A null-prototype object, so any label name is safe. */
+/** Label names to values, unescaped. A label named `__proto__` is an own property, never the prototype. */
 export type Labels = Record<string, string>;
 
 /** An OpenMetrics exemplar: `# {trace_id="…"} 0.67 1700000000.123` after a sample. */
