@@ -18,60 +18,47 @@ abstract class SeriesBase {
   /** True for the series that collects label sets past the family's series limit. */
   readonly overflow: boolean;
 
-  constructor(labelValues: readonly string[], labelText: string, overflow: boolean) {
+  /** Where refused values are counted (the store's `eventsDropped{reason="invalid_value"}`). */
+  protected readonly invalid: InvalidSink;
+
+  constructor(
+    labelValues: readonly string[],
+    labelText: string,
+    overflow: boolean,
+    invalid: InvalidSink,
+  ) {
     this.labelValues = labelValues;
     this.labelText = labelText;
     this.overflow = overflow;
+    this.invalid = invalid;
   }
 }
 
 export class CounterSeries extends SeriesBase {
   readonly kind = 'counter' as const;
   value = 0;
-  readonly #invalid: InvalidSink;
-
-  constructor(
-    labelValues: readonly string[],
-    labelText: string,
-    overflow: boolean,
-    invalid: InvalidSink,
-  ) {
-    super(labelValues, labelText, overflow);
-    this.#invalid = invalid;
-  }
 
   /** Adds `n` (default 1). Negative, NaN or infinite `n` is counted as invalid and skipped. */
   inc(n = 1): void {
     if (n >= 0 && n !== Number.POSITIVE_INFINITY) this.value += n;
-    else this.#invalid.value++;
+    else this.invalid.value++;
   }
 }
 
 export class GaugeSeries extends SeriesBase {
   readonly kind = 'gauge' as const;
   value = 0;
-  readonly #invalid: InvalidSink;
-
-  constructor(
-    labelValues: readonly string[],
-    labelText: string,
-    overflow: boolean,
-    invalid: InvalidSink,
-  ) {
-    super(labelValues, labelText, overflow);
-    this.#invalid = invalid;
-  }
 
   /** Sets the value. A non-finite value is counted as invalid and the last good value is kept. */
   set(v: number): void {
     if (Number.isFinite(v)) this.value = v;
-    else this.#invalid.value++;
+    else this.invalid.value++;
   }
 
   /** Adds `n`, which may be negative. */
   add(n: number): void {
     if (Number.isFinite(n)) this.value += n;
-    else this.#invalid.value++;
+    else this.invalid.value++;
   }
 }
 
@@ -83,8 +70,6 @@ export class HistogramSeries extends SeriesBase {
   readonly counts: Float64Array;
   sum = 0;
   count = 0;
-  readonly #invalid: InvalidSink;
-
   constructor(
     labelValues: readonly string[],
     labelText: string,
@@ -92,8 +77,7 @@ export class HistogramSeries extends SeriesBase {
     invalid: InvalidSink,
     bounds: Float64Array,
   ) {
-    super(labelValues, labelText, overflow);
-    this.#invalid = invalid;
+    super(labelValues, labelText, overflow, invalid);
     this.bounds = bounds;
     this.counts = new Float64Array(bounds.length + 1);
   }
@@ -101,7 +85,7 @@ export class HistogramSeries extends SeriesBase {
   /** Records one value. Negative, NaN or infinite values are counted as invalid and skipped. */
   observe(v: number): void {
     if (!(v >= 0 && v !== Number.POSITIVE_INFINITY)) {
-      this.#invalid.value++;
+      this.invalid.value++;
       return;
     }
     // A linear scan beats binary search for the ≤ 22 bounds the schema uses, and most latencies
