@@ -1,4 +1,6 @@
-import { escapeHelp, escapeHelpOpenMetrics } from './escape.js';
+import { escapeHelp, escapeHelpOpenMetrics, escapeLabelValue } from './escape.js';
+import type { MirroredSeries } from './mirror.js';
+import { type MetricDefinition, metricIds, schema } from './schema.js';
 import type { Series } from './series.js';
 import type { Family, Store } from './store.js';
 
@@ -46,36 +48,53 @@ export function formatValue(v: number): string {
 }
 
 /** OpenMetrics wants canonical floats in `le` ("1.0", not "1"); 0.0.4 parsers accept either. */
-function formatLe(v: number, openMetrics: boolean): string {
+export function formatLe(v: number, openMetrics: boolean): string {
   const s = String(v);
   return openMetrics && Number.isInteger(v) && !s.includes('e') ? `${s}.0` : s;
 }
 
 /**
- * Renders the store in the Prometheus text format 0.0.4 or OpenMetrics 1.0.
+ * Renders one store, or several as one exposition (series of a metric share one HELP/TYPE block
+ * whichever store holds them), in the Prometheus text format 0.0.4 or OpenMetrics 1.0. Mirrored
+ * series (engine sources) are rendered after the store's own.
  *
  * Written by hand rather than through prom-client: label text is escaped once when a series is
  * created, so rendering is concatenation of ready strings and numbers.
  */
-export function render(store: Store, format: ExpositionFormat = 'prometheus'): string {
+export function render(
+  stores: Store | readonly Store[],
+  format: ExpositionFormat = 'prometheus',
+): string {
   const om = format === 'openmetrics';
+  const list: readonly Store[] = Array.isArray(stores) ? stores : [stores as Store];
   let out = '';
-  for (const family of store.families()) {
-    if (family.size === 0) continue;
-    out += renderFamily(family, om);
+  for (const id of metricIds) {
+    let body = '';
+    for (const store of list) {
+      const family = store.family(id) as unknown as Family;
+      if (family.size > 0) body += renderSeries(family, om);
+      const mirrored = store.mirrored(id);
+      if (mirrored.length > 0) body += renderMirrored(family, mirrored, om);
+    }
+    if (body) out += header(schema[id], om) + body;
   }
   return om ? `${out}# EOF\n` : out;
 }
 
-function renderFamily(family: Family, om: boolean): string {
-  const def = family.def;
+function header(def: MetricDefinition, om: boolean): string {
   const name = def.prometheus;
   // OpenMetrics names the counter family without `_total` and adds it back on the sample.
   const familyName = om && def.kind === 'counter' ? name.replace(/_total$/, '') : name;
   let out = `# HELP ${familyName} ${om ? escapeHelpOpenMetrics(def.help) : escapeHelp(def.help)}\n# TYPE ${familyName} ${def.kind}\n`;
   if (om && def.promUnit && familyName.endsWith(`_${def.promUnit}`))
     out += `# UNIT ${familyName} ${def.promUnit}\n`;
-  if (def.kind !== 'histogram') {
+  return out;
+}
+
+function renderSeries(family: Family, om: boolean): string {
+  const name = family.def.prometheus;
+  let out = '';
+  if (family.def.kind !== 'histogram') {
     for (const s of family.all() as Iterable<Series>) {
       if (s.kind === 'histogram') continue;
       const v = s.value;
@@ -102,6 +121,36 @@ function renderFamily(family: Family, om: boolean): string {
     }
     const braces = labels ? `{${labels}}` : '';
     out += `${name}_sum${braces} ${formatValue(s.sum)}\n${name}_count${braces} ${s.count}\n`;
+  }
+  return out;
+}
+
+/** Mirrored series carry their own labels and, for histograms, the engine's own buckets. */
+function renderMirrored(family: Family, series: readonly MirroredSeries[], om: boolean): string {
+  const name = family.def.prometheus;
+  const histogram = family.def.kind === 'histogram';
+  let out = '';
+  for (const s of series) {
+    const v = s.value;
+    // A source whose value does not fit the family's kind is skipped, never rendered wrongly.
+    if (histogram !== (typeof v !== 'number')) continue;
+    if (typeof v !== 'number' && v.cumulative.length !== v.bounds.length + 1) continue;
+    let labels = '';
+    for (const [k, val] of s.labels)
+      if (val !== '') labels += `${labels ? ',' : ''}${k}="${escapeLabelValue(val)}"`;
+    if (family.constText) labels += labels ? `,${family.constText}` : family.constText;
+    const braces = labels ? `{${labels}}` : '';
+    if (typeof v === 'number') {
+      out += `${name}${braces} ${formatValue(v)}\n`;
+      continue;
+    }
+    const sep = labels ? `${labels},` : '';
+    for (let i = 0; i < v.cumulative.length; i++) {
+      const bound = i < v.bounds.length ? formatLe(v.bounds[i]!, om) : '+Inf';
+      out += `${name}_bucket{${sep}le="${bound}"} ${formatValue(v.cumulative[i]!)}\n`;
+    }
+    if (v.sum !== undefined) out += `${name}_sum${braces} ${formatValue(v.sum)}\n`;
+    out += `${name}_count${braces} ${formatValue(v.count)}\n`;
   }
   return out;
 }

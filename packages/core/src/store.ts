@@ -1,5 +1,6 @@
 import { fail } from './errors.js';
 import { escapeLabelValue } from './escape.js';
+import type { MirroredSeries, MirrorSource } from './mirror.js';
 import { labelNamesOf, type MetricDefinition, type MetricId, metricIds, schema } from './schema.js';
 import { CounterSeries, GaugeSeries, HistogramSeries, type InvalidSink } from './series.js';
 
@@ -8,6 +9,7 @@ export const OVERFLOW_LABEL = 'otel_metric_overflow';
 export const DEFAULT_SERIES_LIMIT = 2000;
 
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+const NONE: readonly MirroredSeries[] = Object.freeze([]);
 
 export interface StoreOptions {
   /** Labels added to every series, e.g. `{ worker_id: 'w1' }`. */
@@ -35,7 +37,8 @@ export class Family<Id extends MetricId = MetricId> {
   readonly limit: number;
   readonly #series = new Map<string, SeriesOf<(typeof schema)[Id]>>();
   readonly #constValues: readonly string[];
-  readonly #constText: string;
+  /** The constant labels as exposition text (`worker_id="w1"`), escaped once. */
+  readonly constText: string;
   readonly #ownLabelCount: number;
   readonly #invalid: InvalidSink;
   readonly #onOverflow: (family: Family) => void;
@@ -55,7 +58,7 @@ export class Family<Id extends MetricId = MetricId> {
     this.#ownLabelCount = own.length;
     this.labelNames = [...own, ...Object.keys(constLabels)];
     this.#constValues = Object.values(constLabels);
-    this.#constText = Object.entries(constLabels)
+    this.constText = Object.entries(constLabels)
       .map(([k, v]) => `${k}="${escapeLabelValue(v)}"`)
       .join(',');
     this.bounds = new Float64Array(bounds ?? []);
@@ -114,7 +117,7 @@ export class Family<Id extends MetricId = MetricId> {
     }
     for (let i = 0; i < this.#constValues.length; i++) labelValues[n + i] = this.#constValues[i]!;
     if (overflow) parts.push(`${OVERFLOW_LABEL}="true"`);
-    if (this.#constText) parts.push(this.#constText);
+    if (this.constText) parts.push(this.constText);
     const text = parts.join(',');
     const kind = this.def.kind;
     const s =
@@ -130,6 +133,7 @@ export class Family<Id extends MetricId = MetricId> {
 /** Every metric of the schema, bounded. Core owns it; every way out reads it at collection. */
 export class Store {
   readonly #families: { [Id in MetricId]: Family<Id> };
+  readonly #mirrors = new Set<MirrorSource>();
   readonly constLabels: Readonly<Record<string, string>>;
   /** Values refused by series (NaN, negative, infinite). */
   readonly invalid: InvalidSink;
@@ -189,6 +193,33 @@ export class Store {
   /** Families in schema order. */
   *families(): IterableIterator<Family> {
     for (const id of metricIds) yield this.#families[id] as unknown as Family;
+  }
+
+  /**
+   * Shows another system's series (an engine's own `/metrics`) under the schema's metrics, in
+   * every way out. Returns the function that detaches it.
+   */
+  addMirror(source: MirrorSource): () => void {
+    this.#mirrors.add(source);
+    return () => {
+      this.#mirrors.delete(source);
+    };
+  }
+
+  /** Mirrored series of one metric from every attached source; a source that throws shows none. */
+  mirrored(id: MetricId): readonly MirroredSeries[] {
+    if (this.#mirrors.size === 0) return NONE;
+    let out: MirroredSeries[] | undefined;
+    for (const m of this.#mirrors) {
+      let list: readonly MirroredSeries[] | undefined;
+      try {
+        list = m.mirrored(id);
+      } catch {
+        this.#families.eventsDropped.series(['listener_error']).value++;
+      }
+      if (list?.length) (out ??= []).push(...list);
+    }
+    return out ?? NONE;
   }
 }
 

@@ -151,3 +151,76 @@ describe('promtool check metrics (Debian prometheus, installed by .ci/run)', () 
     expect(res.status).not.toBe(0);
   });
 });
+
+describe('mirrored series', () => {
+  it('render under the same HELP/TYPE block, with their own buckets and the constant labels', () => {
+    const lens = busyLens();
+    const detach = lens.store.addMirror({
+      mirrored: (id) =>
+        id === 'timeToFirstToken'
+          ? [
+              {
+                labels: [
+                  ['model_name', 'qwen'],
+                  ['engine', 'vllm'],
+                  ['target', '10.0.0.5:8000'],
+                  ['dp_rank', '0'],
+                ],
+                value: { bounds: [0.5, 5], cumulative: [3, 4, 4], sum: 2.5, count: 4 },
+              },
+              // Wrong shape for the family (a number on a histogram) and a truncated histogram: skipped.
+              { labels: [['model_name', 'bad']], value: 7 },
+              {
+                labels: [['model_name', 'bad']],
+                value: { bounds: [1], cumulative: [1], sum: 1, count: 1 },
+              },
+            ]
+          : id === 'requestsRunning'
+            ? [
+                {
+                  labels: [
+                    ['model_name', 'qwen'],
+                    ['engine', 'vllm'],
+                  ],
+                  value: 3,
+                },
+              ]
+            : undefined,
+    });
+    const text = lens.render();
+    expect(text.match(/# TYPE llm_time_to_first_token_seconds histogram/g)).toHaveLength(1);
+    const w = 'worker_id="w\\"1\\\\\\n"';
+    const q = `model_name="qwen",engine="vllm",target="10.0.0.5:8000",dp_rank="0",${w}`;
+    expect(text).toContain(`llm_time_to_first_token_seconds_bucket{${q},le="0.5"} 3\n`);
+    expect(text).toContain(`llm_time_to_first_token_seconds_bucket{${q},le="+Inf"} 4\n`);
+    expect(text).toContain(`llm_time_to_first_token_seconds_count{${q}} 4\n`);
+    expect(text).toContain(`llm_requests_running{model_name="qwen",engine="vllm",${w}} 3\n`);
+    expect(text).not.toContain('model_name="bad"');
+    const out = execFileSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
+    expect(out).toBe('');
+    detach();
+    expect(lens.render()).not.toContain('qwen');
+  });
+
+  it('a source that throws shows nothing and is counted', () => {
+    const { lens } = manualLens();
+    lens.store.addMirror({
+      mirrored: () => {
+        throw new Error('bug');
+      },
+    });
+    expect(() => lens.render()).not.toThrow();
+    expect(lens.store.family('eventsDropped').series(['listener_error']).value).toBeGreaterThan(0);
+  });
+
+  it('several stores render as one exposition, one block per metric', () => {
+    const a = busyLens();
+    const { lens: b } = manualLens({ constLabels: { vantage: 'gateway' } });
+    b.request({ model: 'm' }).finish();
+    const text = render([a.store, b.store]);
+    expect(text.match(/# TYPE llm_requests_total counter/g)).toHaveLength(1);
+    expect(text).toContain('vantage="gateway"');
+    const out = execFileSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
+    expect(out).toBe('');
+  });
+});

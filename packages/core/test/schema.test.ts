@@ -119,7 +119,9 @@ describe('core stays runtime-neutral', () => {
     expect(files.length).toBeGreaterThan(5);
     for (const f of files) {
       const text = readFileSync(new URL(f, dir), 'utf8');
-      expect(text, f).not.toMatch(/from ['"]node:|require\(['"]node:|from ['"](fs|path|http|events|os)['"]/);
+      expect(text, f).not.toMatch(
+        /from ['"]node:|require\(['"]node:|from ['"](fs|path|http|events|os)['"]/,
+      );
     }
   });
 });
