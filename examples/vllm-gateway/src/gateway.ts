@@ -1,6 +1,13 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { createLens, type Lens, type RequestTracker } from '@inferlens/core';
-import { readOpenAIChunk, scrape, timeSseBytes } from '@inferlens/engine-source';
+import {
+  CONTENT_TYPES,
+  createLens,
+  type Lens,
+  negotiate,
+  type RequestTracker,
+  render,
+} from '@inferlens/core';
+import { readOpenAIChunk, timeSseBytes } from '@inferlens/engine-source';
 import { createTgiSource } from '@inferlens/tgi';
 import { createVllmSource } from '@inferlens/vllm';
 import type { Upstream } from './args.js';
@@ -115,8 +122,12 @@ export async function createGateway(options: {
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0]!;
     if (req.method === 'GET' && path === '/metrics') {
-      void scrape([engineLens, gatewayLens], req.headers.accept).then(({ contentType, body }) => {
-        res.writeHead(200, { 'content-type': contentType }).end(body);
+      // Collect both lenses (which scrapes the upstreams), then render their stores, mirrors
+      // included, as one exposition: one HELP/TYPE block per metric across both vantage points.
+      const format = negotiate(req.headers.accept);
+      void Promise.all([engineLens.collect(), gatewayLens.collect()]).then(() => {
+        const body = render([engineLens.store, gatewayLens.store], format);
+        res.writeHead(200, { 'content-type': CONTENT_TYPES[format] }).end(body);
       });
       return;
     }

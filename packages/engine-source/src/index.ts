@@ -1,14 +1,18 @@
 export type { ChunkReading } from './chunks.js';
 export { errorTypeOf, mapFinishReason, readOpenAIChunk, readTgiEvent } from './chunks.js';
-export type { MirrorProvider } from './exposition.js';
-export { attachMirror, renderMerged, scrape } from './exposition.js';
 export type { FetchLimits, FetchOutcome, ScrapeErrorReason } from './fetch.js';
 export { fetchText } from './fetch.js';
 export { histogramDelta, quantileOf } from './quantile.js';
 export type { ScrapedHistogram } from './samples.js';
 export { SampleIndex } from './samples.js';
-export type { MirroredHistogram, MirroredSeries, SeriesKey, Snapshot } from './snapshot.js';
-export { renderSeries, SnapshotBuilder } from './snapshot.js';
+export type {
+  MirroredHistogram,
+  MirroredSeries,
+  MirrorSource,
+  SeriesKey,
+  Snapshot,
+} from './snapshot.js';
+export { SnapshotBuilder } from './snapshot.js';
 export type { EngineSource, EngineSourceOptions, TargetOptions } from './source.js';
 export { createEngineSource } from './source.js';
 export type { SseEvent } from './sse.js';

@@ -1,21 +1,12 @@
-import { formatValue, labelNamesOf, type MetricId, schema } from '@inferlens/core';
-import { formatLe, labelText } from './labels.js';
+import { labelNamesOf, type MetricId, type Store, schema } from '@inferlens/core';
 
+// Core's mirror types, read off `Store` because core's door does not list them yet.
+/** What a store reads mirrored series from: an engine source. */
+export type MirrorSource = Parameters<Store['addMirror']>[0];
+/** One series of an engine, under a standard row: label pairs, then a number or a histogram. */
+export type MirroredSeries = ReturnType<Store['mirrored']>[number];
 /** An engine histogram as the engine bucketed it: bounds without +Inf, cumulative counts with it. */
-export interface MirroredHistogram {
-  bounds: readonly number[];
-  /** Cumulative counts, one per bound, then the +Inf bucket. */
-  cumulative: readonly number[];
-  /** Undefined when the engine did not send `_sum`. */
-  sum: number | undefined;
-  count: number;
-}
-
-/** One mirrored series: its label text is built once per scrape, rendering is concatenation. */
-export interface MirroredSeries {
-  labelText: string;
-  value: number | MirroredHistogram;
-}
+export type MirroredHistogram = Exclude<MirroredSeries['value'], number>;
 
 /** Who a series belongs to: the model, the data-parallel rank, the row's own labels. */
 export interface SeriesKey {
@@ -35,29 +26,33 @@ export interface Snapshot {
 }
 
 type Merge = 'sum' | 'max';
+type Pairs = [name: string, value: string][];
+
+/** A series while the scrape is read: its value may still merge with another engine series. */
+interface Entry {
+  id: MetricId;
+  labels: Pairs;
+  value: number | MirroredHistogram;
+}
 
 /**
  * Collects the series of one scrape under the standard ids. Two engine series that land on the
  * same standard series (a label the standard set drops, such as vLLM's `priority`) are merged:
  * counters and histograms with equal bounds add up exactly; gauges add or take the max.
+ *
+ * Labels are the row's (`model_name`, `engine`, …), then `target`, then `dp_rank`; the store the
+ * source is attached to appends its constant labels, as it does to its own series.
  */
 export class SnapshotBuilder {
   readonly #engine: string;
   readonly #target: string;
-  readonly #tail: readonly (readonly [string, string])[];
   readonly #limit: number;
-  readonly #series = new Map<string, { id: MetricId; s: MirroredSeries }>();
+  readonly #series = new Map<string, Entry>();
   #dropped = 0;
 
-  constructor(
-    engine: string,
-    target: string,
-    constLabels: Readonly<Record<string, string>>,
-    limit: number,
-  ) {
+  constructor(engine: string, target: string, limit: number) {
     this.#engine = engine;
     this.#target = target;
-    this.#tail = Object.entries(constLabels);
     this.#limit = limit;
   }
 
@@ -75,39 +70,41 @@ export class SnapshotBuilder {
 
   build(): Snapshot {
     const byId = new Map<MetricId, MirroredSeries[]>();
-    for (const { id, s } of this.#series.values()) {
+    for (const { id, labels, value } of this.#series.values()) {
       let list = byId.get(id);
       if (!list) byId.set(id, (list = []));
-      list.push(s);
+      list.push({ labels, value });
     }
     return { byId, size: this.#series.size, dropped: this.#dropped };
   }
 
   #put(id: MetricId, key: SeriesKey, value: number | MirroredHistogram, merge: Merge): void {
-    const text = this.#labelText(id, key);
-    const mapKey = `${id}\u0001${text}`;
+    const labels = this.#labels(id, key);
+    let mapKey: string = id;
+    for (const [k, v] of labels) mapKey += `\u0001${k}\u0002${v}`;
     const found = this.#series.get(mapKey);
     if (found === undefined) {
       if (this.#series.size >= this.#limit) {
         this.#dropped++;
         return;
       }
-      this.#series.set(mapKey, { id, s: { labelText: text, value } });
+      this.#series.set(mapKey, { id, labels, value });
       return;
     }
-    const old = found.s.value;
+    const old = found.value;
     if (typeof old === 'number' && typeof value === 'number')
-      found.s.value = merge === 'max' ? Math.max(old, value) : old + value;
+      found.value = merge === 'max' ? Math.max(old, value) : old + value;
     else if (typeof old !== 'number' && typeof value !== 'number') {
       const sum = addHistograms(old, value);
-      if (sum) found.s.value = sum;
+      if (sum) found.value = sum;
       else this.#dropped++;
     }
   }
 
-  #labelText(id: MetricId, key: SeriesKey): string {
+  /** Label pairs with a value, in exposition order; empty values are left out, as core does. */
+  #labels(id: MetricId, key: SeriesKey): Pairs {
     const names = labelNamesOf(schema[id]);
-    const pairs: [string, string][] = [];
+    const pairs: Pairs = [];
     for (const n of names) {
       const v =
         n === 'model_name'
@@ -117,11 +114,11 @@ export class SnapshotBuilder {
             : n === 'target'
               ? this.#target
               : (key.labels?.[n] ?? '');
-      pairs.push([n, v]);
+      if (v !== '') pairs.push([n, v]);
     }
     if (!names.includes('target')) pairs.push(['target', this.#target]);
-    if (key.dpRank !== undefined) pairs.push(['dp_rank', key.dpRank]);
-    return labelText([...pairs, ...this.#tail]);
+    if (key.dpRank !== undefined && key.dpRank !== '') pairs.push(['dp_rank', key.dpRank]);
+    return pairs;
   }
 }
 
@@ -135,28 +132,4 @@ function addHistograms(a: MirroredHistogram, b: MirroredHistogram): MirroredHist
     sum: a.sum === undefined || b.sum === undefined ? undefined : a.sum + b.sum,
     count: a.count + b.count,
   };
-}
-
-/** The sample lines of one family's mirrored series, in either text format. */
-export function renderSeries(id: MetricId, series: readonly MirroredSeries[], om: boolean): string {
-  const name = schema[id].prometheus;
-  let out = '';
-  for (const s of series) {
-    const v = s.value;
-    if (typeof v === 'number') {
-      out += s.labelText
-        ? `${name}{${s.labelText}} ${formatValue(v)}\n`
-        : `${name} ${formatValue(v)}\n`;
-      continue;
-    }
-    const sep = s.labelText ? `${s.labelText},` : '';
-    for (let i = 0; i < v.cumulative.length; i++) {
-      const le = formatLe(v.bounds[i] ?? Number.POSITIVE_INFINITY, om);
-      out += `${name}_bucket{${sep}le="${le}"} ${formatValue(v.cumulative[i]!)}\n`;
-    }
-    const braces = s.labelText ? `{${s.labelText}}` : '';
-    if (v.sum !== undefined) out += `${name}_sum${braces} ${formatValue(v.sum)}\n`;
-    out += `${name}_count${braces} ${formatValue(v.count)}\n`;
-  }
-  return out;
 }

@@ -1,7 +1,6 @@
 import type { Lens, MetricId } from '@inferlens/core';
-import { attachMirror, type MirrorProvider } from './exposition.js';
 import type { ScrapeErrorReason } from './fetch.js';
-import { renderSeries } from './snapshot.js';
+import type { MirroredSeries, MirrorSource } from './snapshot.js';
 import { type EngineAdapter, Target, type TargetStatus } from './target.js';
 
 export interface TargetOptions {
@@ -33,8 +32,6 @@ export interface EngineSourceOptions {
   maxSeries?: number;
   /** How long the last good data of a failing target is still shown (default 5 min). */
   staleAfterMs?: number;
-  /** Labels on every mirrored series (default: the lens's constant labels). */
-  constLabels?: Readonly<Record<string, string>>;
   /** Called for every failed scrape (the diagnostic channel); never rethrown. */
   onError?: (e: {
     engine: string;
@@ -44,9 +41,16 @@ export interface EngineSourceOptions {
   }) => void;
 }
 
-/** A set of scraped engine targets whose data shows under the standard names in {@link scrape}. */
-export interface EngineSource {
+/**
+ * A set of scraped engine targets. It is attached to the lens's store as a mirror, so its data
+ * shows under the standard names in every way out that reads the store: `lens.scrape()`, the
+ * prom-client bridge, the OpenTelemetry producer. Attach it to another store with
+ * `store.addMirror(source)`.
+ */
+export interface EngineSource extends MirrorSource {
   readonly engine: string;
+  /** The targets' series under metric `id` now, stale data included until `staleAfterMs`. */
+  mirrored(id: MetricId): readonly MirroredSeries[] | undefined;
   /** Scrapes every target now (joining scrapes already running). Never rejects. */
   refresh(): Promise<void>;
   /** Health and freshness of every target. */
@@ -58,6 +62,11 @@ export interface EngineSource {
 /**
  * Builds a source over any engine adapter; `createVllmSource` and `createTgiSource` are this with
  * their adapters. Bad options throw here, prefixed with the adapter's package name.
+ *
+ * @example
+ * const lens = createLens({ engine: 'llamacpp' });
+ * createEngineSource(llamacppAdapter, { lens, targets: ['http://127.0.0.1:8080'] });
+ * const { body } = await lens.scrape(); // scrapes the target, shows its series under llm_* names
  */
 export function createEngineSource(
   adapter: EngineAdapter,
@@ -83,7 +92,6 @@ export function createEngineSource(
     maxBytes: positive('maxBytes', o.maxBytes, 4 * 1024 * 1024),
     maxSeries: positive('maxSeries', o.maxSeries, 10_000),
     staleAfterMs: positive('staleAfterMs', o.staleAfterMs, 300_000),
-    constLabels: o.constLabels ?? o.lens.store.constLabels,
     onError: o.onError,
   };
   const minIntervalMs =
@@ -115,19 +123,21 @@ export function createEngineSource(
   const refresh = async (): Promise<void> => {
     await Promise.all(targets.map((t) => t.scrape()));
   };
-  const provider: MirrorProvider = {
-    renderMirror(om) {
-      const wall = Date.now();
-      const out = new Map<MetricId, string>();
-      for (const t of targets) {
-        t.expire(wall);
-        for (const [id, series] of t.snapshot?.byId ?? [])
-          out.set(id, (out.get(id) ?? '') + renderSeries(id, series, om));
-      }
-      return out;
-    },
+  const mirrored = (id: MetricId): readonly MirroredSeries[] | undefined => {
+    const wall = Date.now();
+    let first: readonly MirroredSeries[] | undefined;
+    let merged: MirroredSeries[] | undefined;
+    for (const t of targets) {
+      t.expire(wall);
+      const list = t.snapshot?.byId.get(id);
+      if (!list?.length) continue;
+      // One target (the common case) hands out its own list; only several are copied together.
+      if (first === undefined) first = list;
+      else (merged ??= [...first]).push(...list);
+    }
+    return merged ?? first;
   };
-  const detach = attachMirror(o.lens, provider);
+  const detach = o.lens.store.addMirror({ mirrored });
   const onCollect = o.scrapeOnCollect ?? intervalMs === undefined;
   const removeHook = onCollect
     ? o.lens.onCollect(() => {
@@ -147,6 +157,7 @@ export function createEngineSource(
 
   return {
     engine: adapter.engine,
+    mirrored,
     refresh,
     status: () => targets.map((t) => ({ ...t.status })),
     close() {

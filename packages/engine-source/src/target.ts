@@ -56,7 +56,6 @@ export interface TargetStatus {
 export interface TargetSettings extends FetchLimits {
   maxSeries: number;
   staleAfterMs: number;
-  constLabels: Readonly<Record<string, string>>;
   onError:
     | ((e: { engine: string; target: string; reason: ScrapeErrorReason; message: string }) => void)
     | undefined;
@@ -172,12 +171,7 @@ export class Target {
       };
     }
     const s = this.#settings;
-    const out = new SnapshotBuilder(
-      this.#adapter.engine,
-      this.ctx.name,
-      s.constLabels,
-      s.maxSeries,
-    );
+    const out = new SnapshotBuilder(this.#adapter.engine, this.ctx.name, s.maxSeries);
     try {
       this.#adapter.normalize(new SampleIndex(parsed), this.ctx, out, wall);
     } catch (error) {

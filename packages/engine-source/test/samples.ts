@@ -1,7 +1,8 @@
 /** Test helpers shared by the vllm and tgi tests: read standard rows out of an exposition. */
-import { type MetricId, schema } from '@inferlens/core';
+import { type MetricId, render, Store, schema } from '@inferlens/core';
 import { parse, type Sample } from '@inferlens/prom-parse';
 import { expect } from 'vitest';
+import type { Snapshot } from '../src/index.js';
 
 /** The samples of one standard row in an exposition (`_bucket`/`_sum`/`_count` with `part`). */
 export function samplesOf(text: string, id: MetricId, part = ''): Sample[] {
@@ -23,4 +24,11 @@ export function sampleValue(
   );
   expect(found.length, `${id}${part} ${JSON.stringify(labels)}`).toBeLessThanOrEqual(1);
   return found[0]?.value;
+}
+
+/** A snapshot as core's exposition shows it: mirrored into an empty store, rendered as text. */
+export function renderSnapshot(snapshot: Snapshot): string {
+  const store = new Store();
+  store.addMirror({ mirrored: (id) => snapshot.byId.get(id) });
+  return render(store);
 }

@@ -10,10 +10,8 @@ export type {
 export {
   readOpenAIChunk,
   readTgiEvent,
-  renderMerged,
   SseDecoder,
   StreamTimer,
-  scrape,
   timeChunks,
   timeSse,
   timeSseBytes,

@@ -1,7 +1,7 @@
 import { createLens } from '@inferlens/core';
 import { startFakeTgi, type TgiInfoShape } from '@inferlens/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTgiSource, renderMerged } from '../src/index.js';
+import { createTgiSource } from '../src/index.js';
 import { generate, samplesOf, sampleValue } from './helpers.js';
 
 const closers: (() => Promise<void> | void)[] = [];
@@ -40,7 +40,7 @@ describe('createTgiSource against a fake TGI', () => {
     await generate(tgi.url, 1, 600);
     await source.refresh();
     expect(tgi.metricsText()).toMatch(/^tgi_request_count 8$/m);
-    const text = renderMerged([lens], 'prometheus');
+    const text = lens.render();
     const l = { model_name: tgi.model, engine: 'tgi', target: 'tgi-a' };
     expect(sampleValue(text, 'requests', { ...l, finish_reason: 'unknown' })).toBe(5);
     expect(sampleValue(text, 'requests', { ...l, finish_reason: 'error' })).toBe(1);
@@ -95,7 +95,7 @@ describe('createTgiSource against a fake TGI', () => {
         maxBatchTotalTokens: 16000,
         modelDtype: 'torch.float16',
       });
-      const text = renderMerged([lens], 'prometheus');
+      const text = lens.render();
       expect(
         sampleValue(text, 'requests', { model_name: tgi.model, finish_reason: 'unknown' }),
       ).toBe(0);
@@ -113,7 +113,7 @@ describe('createTgiSource against a fake TGI', () => {
     });
     closers.push(() => source.close());
     await source.refresh();
-    const text = renderMerged([lens], 'prometheus');
+    const text = lens.render();
     expect(
       sampleValue(text, 'requests', {
         model_name: 'my-model',

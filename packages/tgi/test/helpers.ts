@@ -1,4 +1,4 @@
-export { samplesOf, sampleValue } from '../../engine-source/test/samples.js';
+export { renderSnapshot, samplesOf, sampleValue } from '../../engine-source/test/samples.js';
 
 /** Sends `n` /generate_stream requests and reads them to the end. */
 export async function generate(

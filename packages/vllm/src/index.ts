@@ -9,10 +9,8 @@ export type {
 } from '@inferlens/engine-source';
 export {
   readOpenAIChunk,
-  renderMerged,
   SseDecoder,
   StreamTimer,
-  scrape,
   timeChunks,
   timeSse,
   timeSseBytes,

@@ -1,7 +1,7 @@
 import { createLens } from '@inferlens/core';
 import { startFakeVllm } from '@inferlens/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createVllmSource, scrape } from '../src/index.js';
+import { createVllmSource } from '../src/index.js';
 import { complete, samplesOf, sampleValue } from './helpers.js';
 
 const closers: (() => Promise<void> | void)[] = [];
@@ -22,7 +22,7 @@ describe('createVllmSource against a fake vLLM (V1 names, data parallel)', () =>
   it('mirrors every standard row with dp_rank, target and vLLM’s own buckets', async () => {
     const { vllm, lens } = await setup({ dataParallel: 2 });
     await complete(vllm.url, vllm.model, 6, 5);
-    const text = (await scrape(lens)).body;
+    const text = (await lens.scrape()).body;
     for (const rank of ['0', '1']) {
       const l = { engine: 'vllm', target: 'replica-a', dp_rank: rank, model_name: vllm.model };
       expect(sampleValue(text, 'generationTokens', l)).toBe(15); // 3 requests × 5 tokens per rank
@@ -55,7 +55,7 @@ describe('createVllmSource against a fake vLLM (V1 names, data parallel)', () =>
   it('counts once when a version exports both the deprecated and the current names (0.9–0.11)', async () => {
     const { vllm, lens } = await setup({ names: 'v0.9' });
     await complete(vllm.url, vllm.model, 2, 4);
-    const text = (await scrape(lens)).body;
+    const text = (await lens.scrape()).body;
     expect(vllm.metricsText()).toContain('vllm:gpu_prefix_cache_queries_total');
     const l = { target: 'replica-a', dp_rank: '0' };
     expect(sampleValue(text, 'interTokenLatency', l, '_count')).toBe(6);
@@ -68,7 +68,7 @@ describe('createVllmSource against a fake vLLM (V1 names, data parallel)', () =>
   it('reads the old names alone (before the rename) and series without the engine label', async () => {
     const { vllm, lens } = await setup({ names: 'v0', engineLabel: false, created: false });
     await complete(vllm.url, vllm.model, 2, 4);
-    const text = (await scrape(lens)).body;
+    const text = (await lens.scrape()).body;
     expect(vllm.metricsText()).not.toContain('vllm:inter_token_latency_seconds');
     const l = { target: 'replica-a', model_name: vllm.model };
     expect(sampleValue(text, 'interTokenLatency', l, '_count')).toBe(6);
@@ -81,13 +81,13 @@ describe('createVllmSource against a fake vLLM (V1 names, data parallel)', () =>
   it('follows the engine: counters grow between scrapes, at collection time', async () => {
     const { vllm, lens } = await setup({ dataParallel: 1 });
     await complete(vllm.url, vllm.model, 1, 3);
-    const first = sampleValue((await scrape(lens)).body, 'generationTokens', {
+    const first = sampleValue((await lens.scrape()).body, 'generationTokens', {
       target: 'replica-a',
     });
     await complete(vllm.url, vllm.model, 2, 3);
     // Data younger than minIntervalMs (1 s) is reused, so wait for a fresh scrape.
     await new Promise((r) => setTimeout(r, 1100));
-    const second = sampleValue((await scrape(lens)).body, 'generationTokens', {
+    const second = sampleValue((await lens.scrape()).body, 'generationTokens', {
       target: 'replica-a',
     });
     expect([first, second]).toEqual([3, 9]);

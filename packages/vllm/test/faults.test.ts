@@ -1,7 +1,7 @@
 import { createLens } from '@inferlens/core';
 import { type MetricsFault, startFakeVllm } from '@inferlens/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createVllmSource, renderMerged } from '../src/index.js';
+import { createVllmSource } from '../src/index.js';
 import { complete, sampleValue } from './helpers.js';
 
 let vllm: Awaited<ReturnType<typeof startFakeVllm>>;
@@ -35,14 +35,14 @@ describe('a vLLM target that misbehaves', () => {
       onError: (e) => errors.push(e.reason),
     });
     await source.refresh();
-    const good = renderMerged([lens], 'prometheus');
+    const good = lens.render();
     expect(sampleValue(good, 'sourceUp', health)).toBe(1);
     expect(sampleValue(good, 'generationTokens', { target: 'a' })).toBe(8);
     expect(sampleValue(good, 'sourceLastSuccess', health)).toBeGreaterThan(1.7e9);
     for (const [fault, reason] of cases) {
       vllm.fault = fault;
       await expect(source.refresh()).resolves.toBeUndefined();
-      const text = renderMerged([lens], 'prometheus');
+      const text = lens.render();
       expect(sampleValue(text, 'sourceUp', health), fault).toBe(0);
       expect(sampleValue(text, 'sourceStale', health), fault).toBe(1);
       expect(
@@ -53,16 +53,16 @@ describe('a vLLM target that misbehaves', () => {
       expect(source.status()[0]).toMatchObject({ up: false, stale: true, lastError: { reason } });
     }
     expect(errors).toEqual(cases.map(([, r]) => r));
-    const text = renderMerged([lens], 'prometheus');
+    const text = lens.render();
     expect(sampleValue(text, 'sourceScrapeErrors', { ...health, reason: 'truncated' })).toBe(2);
     vllm.fault = 'none';
     await source.refresh();
-    const back = renderMerged([lens], 'prometheus');
+    const back = lens.render();
     expect(sampleValue(back, 'sourceUp', health)).toBe(1);
     expect(sampleValue(back, 'sourceStale', health)).toBe(0);
     source.close();
     // Closing removes the target's health series with the source.
-    expect(sampleValue(renderMerged([lens], 'prometheus'), 'sourceUp', health)).toBeUndefined();
+    expect(sampleValue(lens.render(), 'sourceUp', health)).toBeUndefined();
   });
 
   it('stops showing data older than staleAfterMs', async () => {
@@ -78,7 +78,7 @@ describe('a vLLM target that misbehaves', () => {
     await new Promise((r) => setTimeout(r, 80));
     await source.refresh();
     vllm.fault = 'none';
-    const text = renderMerged([lens], 'prometheus');
+    const text = lens.render();
     expect(sampleValue(text, 'generationTokens', { target: 'a' })).toBeUndefined();
     expect(sampleValue(text, 'sourceStale', health)).toBe(0);
     expect(sampleValue(text, 'sourceUp', health)).toBe(0);

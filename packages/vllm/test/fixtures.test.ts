@@ -1,4 +1,4 @@
-import { renderSeries, SampleIndex, SnapshotBuilder } from '@inferlens/engine-source';
+import { SampleIndex, SnapshotBuilder } from '@inferlens/engine-source';
 import { parse } from '@inferlens/prom-parse';
 import { referenceFixture, referenceTitle } from '@inferlens/testkit';
 import { describe, expect, it } from 'vitest';
@@ -9,6 +9,7 @@ import {
   VLLM_HISTOGRAMS,
   VLLM_REQUEST_SUCCESS,
 } from '../src/index.js';
+import { renderSnapshot } from './helpers.js';
 
 const sample = referenceFixture('vllm-metrics-sample.txt');
 const dashboard = referenceFixture('vllm-grafana.json');
@@ -25,7 +26,7 @@ describe('the vLLM adapter on real reference data (../shared/reference/fixtures)
       const parsed = parse(sample!);
       // The doc's `...` elisions are the only lines that do not parse.
       expect(parsed.errors.every((e) => sample!.split('\n')[e.line - 1] === '...')).toBe(true);
-      const out = new SnapshotBuilder('vllm', 'doc', {}, 1000);
+      const out = new SnapshotBuilder('vllm', 'doc', 1000);
       normalizeVllm(
         new SampleIndex(parsed),
         {
@@ -37,8 +38,7 @@ describe('the vLLM adapter on real reference data (../shared/reference/fixtures)
         },
         out,
       );
-      const snap = out.build();
-      const text = [...snap.byId].map(([id, s]) => renderSeries(id, s, false)).join('');
+      const text = renderSnapshot(out.build());
       const m = 'model_name="meta-llama/Llama-3.1-8B-Instruct",engine="vllm"';
       expect(text).toContain(`llm_requests_running{${m},target="doc"} 8\n`);
       expect(text).toContain(`llm_generation_tokens_total{${m},target="doc"} 27453\n`);

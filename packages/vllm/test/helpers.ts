@@ -1,4 +1,4 @@
-export { samplesOf, sampleValue } from '../../engine-source/test/samples.js';
+export { renderSnapshot, samplesOf, sampleValue } from '../../engine-source/test/samples.js';
 
 /** Sends `n` completions and waits for them (non-streamed). */
 export async function complete(
