@@ -4,7 +4,9 @@ import {
   type MetricDefinition,
   OVERFLOW_LABEL,
   type Series,
+  type Store,
 } from '@inferlens/core';
+import { type MirroredSeries, mirroredSamples } from './mirrored.js';
 import { familyKey, OPENMETRICS, type RegistryLike } from './registry.js';
 
 type Labels = Record<string, string>;
@@ -27,11 +29,12 @@ export interface MetricSnapshot {
 }
 
 /** Label objects of one series, built on first scrape and kept as long as the series lives. */
-const labelCache = new WeakMap<Series, Labels>();
+const labelCache = new WeakMap<Series | MirroredSeries, Labels>();
 
 /**
  * One schema family dressed as a prom-client metric. It holds no values: `get()` runs the lens's
- * collect hooks and reads the store, so the registry always shows what the lens has now.
+ * collect hooks and reads the store (its own series, then the mirrored series of engine sources),
+ * so the registry always shows what the lens has now.
  */
 export class FamilyMetric {
   readonly help: string;
@@ -40,14 +43,16 @@ export class FamilyMetric {
   readonly aggregator: Aggregator;
   readonly labelNames: readonly string[];
   readonly #family: Family;
+  readonly #store: Store;
   readonly #fullName: string;
   readonly #registry: RegistryLike;
   readonly #collect: () => Promise<void>;
   #openMetricsNext = false;
 
-  constructor(family: Family, registry: RegistryLike, collect: () => Promise<void>) {
+  constructor(family: Family, registry: RegistryLike, collect: () => Promise<void>, store: Store) {
     const def = family.def;
     this.#family = family;
+    this.#store = store;
     this.#fullName = def.prometheus;
     this.#registry = registry;
     this.#collect = collect;
@@ -87,6 +92,25 @@ export class FamilyMetric {
     return this.#snapshot(om);
   }
 
+  /**
+   * Engine series (vLLM, TGI) after the family's own, labelled as core's exposition labels them:
+   * their own label pairs, then the store's constant labels; histograms with the engine's `le`.
+   */
+  #pushMirrored(mirrored: readonly MirroredSeries[], values: SampleValue[]): void {
+    const name = this.#fullName;
+    const constLabels = this.#store.constLabels;
+    for (const s of mirrored) {
+      let labels = labelCache.get(s);
+      if (labels === undefined) {
+        labels = {};
+        for (const [k, v] of s.labels) if (v !== '') labels[k] = v;
+        Object.assign(labels, constLabels);
+        labelCache.set(s, labels);
+      }
+      mirroredSamples(name, this.type, s.value, labels, values);
+    }
+  }
+
   /** `registry.resetMetrics()` calls this. The lens owns its values, so there is nothing to reset. */
   reset(): void {}
 
@@ -117,6 +141,8 @@ export class FamilyMetric {
           values.push({ labels: { ...labelsOf(family, s) }, value: s.value });
       }
     }
+    const mirrored = this.#store.mirrored(family.id);
+    if (mirrored.length > 0) this.#pushMirrored(mirrored, values);
     // In OpenMetrics prom-client appends `_total` to every counter sample itself.
     const shown = openMetrics && this.type === 'counter' ? familyKey(name, 'counter') : name;
     return { name: shown, help: this.help, type: this.type, values, aggregator: this.aggregator };

@@ -7,8 +7,10 @@ import { familyKey, isRegistry, type RegistryLike } from './registry.js';
 /**
  * Shows every metric of the lens inside a prom-client `Registry`, read at scrape time: one
  * registry metric per schema family, with the schema's Prometheus names, the lens's constant
- * labels and the overflow series. Each scrape (`metrics()`, `getMetricsAsJSON()`, cluster
- * aggregation) runs the lens's collect hooks once, then reads the store.
+ * labels and the overflow series, then the series engine sources mirror into the store (vLLM,
+ * TGI: their own labels and buckets), as `lens.render()` shows them. Each scrape (`metrics()`,
+ * `getMetricsAsJSON()`, cluster aggregation) runs the lens's collect hooks once, then reads the
+ * store.
  *
  * Throws at setup, registering nothing, when a name is taken in the registry. Returns a function
  * that takes the metrics out again.
@@ -29,7 +31,9 @@ export function registerLens(lens: Lens, registry: RegistryLike = globalRegister
   if (!isRegistry(registry))
     fail('registerLens: expected a prom-client Registry (e.g. `register` or `new Registry()`)');
   const collect = collectOnce(lens);
-  const ours = [...lens.store.families()].map((f) => new FamilyMetric(f, registry, collect));
+  const ours = [...lens.store.families()].map(
+    (f) => new FamilyMetric(f, registry, collect, lens.store),
+  );
   const taken = new Map(registry.getMetricsAsArray().map((m) => [familyKey(m.name, m.type), m]));
   const clashes: string[] = [];
   for (const m of ours) {

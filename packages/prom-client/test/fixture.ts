@@ -37,3 +37,39 @@ export function openMetricsRegistry(): Registry<OpenMetricsContentType> {
   registry.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
   return registry;
 }
+
+/**
+ * Attaches a mirror as an engine source would: a vLLM gauge, a TTFT histogram with vLLM-style
+ * float-noise bounds and no `_sum`, and two series that fit no family (a number on a histogram,
+ * counts that do not match the bounds), which every way out leaves out.
+ */
+export function mirrorEngine(lens: Lens): () => void {
+  const vllm = [
+    ['model_name', 'qwen'],
+    ['engine', 'vllm'],
+    ['finish_reason', ''],
+    ['target', '10.0.0.5:8000'],
+  ] as const;
+  return lens.store.addMirror({
+    mirrored(id) {
+      if (id === 'requestsRunning') return [{ labels: vllm, value: 3 }];
+      if (id !== 'timeToFirstToken') return undefined;
+      return [
+        {
+          labels: [...vllm, ['dp_rank', '1']],
+          value: {
+            bounds: [0.00015000000000000001, 2],
+            cumulative: [1, 3, 4],
+            sum: undefined,
+            count: 4,
+          },
+        },
+        { labels: [['model_name', 'misshapen']], value: 7 },
+        {
+          labels: [['model_name', 'misshapen']],
+          value: { bounds: [1], cumulative: [1], sum: 1, count: 1 },
+        },
+      ];
+    },
+  });
+}

@@ -3,7 +3,7 @@ import { AggregatorRegistry, Counter, Gauge, Registry, register } from 'prom-cli
 import { describe, expect, it } from 'vitest';
 import { registerLens } from '../src/index.js';
 import { parseSamples, parseTypes, promtool } from './exposition.js';
-import { openMetricsRegistry, recordedLens } from './fixture.js';
+import { mirrorEngine, openMetricsRegistry, recordedLens } from './fixture.js';
 
 /** prom-client prints a family with no series as bare HELP/TYPE lines; core leaves it out. */
 function withoutEmptyFamilies(text: string): string {
@@ -26,6 +26,56 @@ describe('registerLens', () => {
     expect(ours).toContain('otel_metric_overflow="true",worker_id="w1"');
     expect(ours).toContain('model_name="mistral \\"7b\\"\\\\v2"');
     expect(promtool(theirs).status).toBe(0);
+  });
+
+  it('shows mirrored engine series as lens.render() does, with their own buckets', async () => {
+    const lens = recordedLens();
+    mirrorEngine(lens);
+    const registry = new Registry();
+    registerLens(lens, registry);
+    const theirs = await registry.metrics();
+    const ours = lens.render();
+    expect(withoutEmptyFamilies(theirs)).toBe(ours);
+    const samples = parseSamples(theirs);
+    const rest = 'model_name="qwen",target="10.0.0.5:8000",worker_id="w1"';
+    const vllm = `engine="vllm",${rest}`;
+    expect(samples.get(`${schema.requestsRunning.prometheus}{${vllm}}`)).toBe(3);
+    // parseSamples sorts labels, so `le` sits between engine and model_name.
+    const ttft = schema.timeToFirstToken.prometheus;
+    const bucket = (le: string) =>
+      samples.get(`${ttft}_bucket{dp_rank="1",engine="vllm",le="${le}",${rest}}`);
+    expect(bucket('0.00015000000000000001')).toBe(1);
+    expect(bucket('2')).toBe(3);
+    expect(bucket('+Inf')).toBe(4);
+    expect(samples.get(`${ttft}_count{dp_rank="1",${vllm}}`)).toBe(4);
+    expect(samples.has(`${ttft}_sum{dp_rank="1",${vllm}}`)).toBe(false);
+    expect(theirs).not.toContain('model_name="misshapen"');
+    expect(promtool(theirs).status).toBe(0);
+
+    const json = await registry.getMetricsAsJSON();
+    const values = json.find((m) => m.name === schema.timeToFirstToken.prometheus)!.values as {
+      labels: Record<string, string>;
+      metricName?: string;
+    }[];
+    const mirrored = values.filter((v) => v.labels.target === '10.0.0.5:8000');
+    expect(mirrored.map((v) => v.labels.le ?? v.metricName)).toEqual([
+      '0.00015000000000000001',
+      '2',
+      '+Inf',
+      `${schema.timeToFirstToken.prometheus}_count`,
+    ]);
+    expect(mirrored[0]!.labels).toEqual({
+      model_name: 'qwen',
+      engine: 'vllm',
+      target: '10.0.0.5:8000',
+      dp_rank: '1',
+      worker_id: 'w1',
+      le: '0.00015000000000000001',
+    });
+
+    const om = openMetricsRegistry();
+    registerLens(lens, om);
+    expect(parseSamples(await om.metrics())).toEqual(parseSamples(lens.render('openmetrics')));
   });
 
   it('declares one family per schema row, with the schema type', async () => {

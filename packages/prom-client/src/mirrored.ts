@@ -1,0 +1,33 @@
+import type { MetricKind, Store } from '@inferlens/core';
+import type { SampleValue } from './family-metric.js';
+
+/** A series an engine source mirrors into the store (core's type, read off `Store`). */
+export type MirroredSeries = ReturnType<Store['mirrored']>[number];
+
+/**
+ * Appends the samples of one mirrored series to `out`. A value whose shape does not fit the
+ * family's kind, or a histogram whose counts do not match its bounds, is left out, as core's
+ * exposition leaves it out: never shown wrongly. Histograms keep the engine's own bounds as `le`,
+ * and have a `_sum` only when the engine sent one.
+ */
+export function mirroredSamples(
+  name: string,
+  kind: MetricKind,
+  value: MirroredSeries['value'],
+  labels: Readonly<Record<string, string>>,
+  out: SampleValue[],
+): void {
+  if (typeof value === 'number') {
+    if (kind !== 'histogram') out.push({ labels: { ...labels }, value });
+    return;
+  }
+  if (kind !== 'histogram' || value.cumulative.length !== value.bounds.length + 1) return;
+  const bucket = `${name}_bucket`;
+  for (let i = 0; i < value.cumulative.length; i++) {
+    const le = i < value.bounds.length ? String(value.bounds[i]) : '+Inf';
+    out.push({ labels: { ...labels, le }, value: value.cumulative[i]!, metricName: bucket });
+  }
+  if (value.sum !== undefined)
+    out.push({ labels: { ...labels }, value: value.sum, metricName: `${name}_sum` });
+  out.push({ labels: { ...labels }, value: value.count, metricName: `${name}_count` });
+}
