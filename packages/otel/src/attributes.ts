@@ -1,5 +1,6 @@
 import { type Family, type MetricDefinition, OTEL_LABELS, type Series } from '@inferlens/core';
 import type { Attributes } from '@opentelemetry/api';
+import type { MirroredSeries } from './mirrored.js';
 
 /** Set on the series that collects label sets past a metric's limit, as sdk-metrics does. */
 export const OVERFLOW_ATTRIBUTE = 'otel.metric.overflow';
@@ -21,9 +22,14 @@ const INT_ATTRIBUTES: ReadonlySet<string> = new Set(['http.response.status_code'
 export class AttributeMapper {
   readonly #names: readonly string[];
   readonly #constant: Readonly<Attributes>;
-  readonly #cache = new WeakMap<Series, Attributes>();
+  readonly #constLabels: Readonly<Record<string, string>>;
+  readonly #cache = new WeakMap<Series | MirroredSeries, Attributes>();
 
-  constructor(family: Family, operationName: string) {
+  constructor(
+    family: Family,
+    operationName: string,
+    constLabels: Readonly<Record<string, string>>,
+  ) {
     const def: MetricDefinition = family.def;
     // model_name -> gen_ai.request.model, engine -> gen_ai.provider.name, …; constant labels the
     // user set (worker_id, …) keep their names.
@@ -33,6 +39,7 @@ export class AttributeMapper {
       // Rows sharing one OTel name (input and output token usage) differ only by these.
       ...(def.otelAttributes ?? {}),
     };
+    this.#constLabels = constLabels;
   }
 
   of(series: Series): Attributes {
@@ -46,10 +53,33 @@ export class AttributeMapper {
       // has every row label empty).
       if (value === undefined || value === '') continue;
       const name = this.#names[i]!;
-      attributes[name] = INT_ATTRIBUTES.has(name) && /^\d+$/.test(value) ? Number(value) : value;
+      attributes[name] = attributeValue(name, value);
     }
     if (series.overflow) attributes[OVERFLOW_ATTRIBUTE] = true;
     this.#cache.set(series, attributes);
     return attributes;
   }
+
+  /**
+   * Attributes of a mirrored series: its own label pairs renamed as the store's are (`target` and
+   * `dp_rank` have no OTel name and keep theirs), then the constant labels, as the store appends
+   * them to mirrored series in the text exposition.
+   */
+  ofMirrored(series: MirroredSeries): Attributes {
+    let attributes = this.#cache.get(series);
+    if (attributes !== undefined) return attributes;
+    attributes = { ...this.#constant };
+    for (const [label, value] of series.labels) {
+      if (value === '') continue;
+      const name = OTEL_LABELS[label] ?? label;
+      attributes[name] = attributeValue(name, value);
+    }
+    Object.assign(attributes, this.#constLabels);
+    this.#cache.set(series, attributes);
+    return attributes;
+  }
+}
+
+function attributeValue(name: string, value: string): string | number {
+  return INT_ATTRIBUTES.has(name) && /^\d+$/.test(value) ? Number(value) : value;
 }

@@ -13,6 +13,8 @@ import type { PointBuilder } from './points.js';
 /** One family of the store, with what converting it needs prepared once. */
 interface Member {
   readonly family: Family;
+  /** The store the family belongs to, which also holds the mirrored series of engine sources. */
+  readonly store: Store;
   readonly attributes: AttributeMapper;
   /** The family's bounds as the number[] OTel wants, shared by all its points. */
   readonly boundaries: number[];
@@ -63,7 +65,8 @@ export function groupFamilies(store: Store, operationName: string): MetricGroup[
     }
     group.members.push({
       family,
-      attributes: new AttributeMapper(family, operationName),
+      store,
+      attributes: new AttributeMapper(family, operationName, store.constLabels),
       boundaries: Array.from(family.bounds),
     });
     if (!group.helps.includes(def.help)) group.helps.push(def.help);
@@ -77,7 +80,8 @@ export function groupFamilies(store: Store, operationName: string): MetricGroup[
 /**
  * Converts one group into MetricData, or undefined when it has no series yet. A series whose value
  * is not a finite number is skipped and reported through `skip`, so one bad value never costs
- * the rest of the export.
+ * the rest of the export. Mirrored series (engine sources) follow the families' own; one whose
+ * value does not fit the metric's kind is left out, as core's exposition leaves it out.
  */
 export function toMetricData(
   group: MetricGroup,
@@ -100,6 +104,13 @@ export function toMetricData(
         if (p) dataPoints.push(p);
         else skip(s);
       }
+    for (const m of group.members)
+      for (const s of m.store.mirrored(m.family.id)) {
+        const v = s.value;
+        if (typeof v === 'number' || v.cumulative.length !== v.bounds.length + 1) continue;
+        const p = points.mirrored.histogram(m.family.id, s, m.attributes.ofMirrored(s));
+        if (p) dataPoints.push(p);
+      }
     if (dataPoints.length === 0) return undefined;
     return {
       descriptor,
@@ -116,6 +127,12 @@ export function toMetricData(
       const p = points.number(s, m.attributes.of(s), monotonic);
       if (p) dataPoints.push(p);
       else skip(s);
+    }
+  for (const m of group.members)
+    for (const s of m.store.mirrored(m.family.id)) {
+      if (typeof s.value !== 'number') continue;
+      const p = points.mirrored.number(m.family.id, s, m.attributes.ofMirrored(s), monotonic);
+      if (p) dataPoints.push(p);
     }
   if (dataPoints.length === 0) return undefined;
   if (group.upDown)

@@ -1,6 +1,7 @@
 import type { CounterSeries, GaugeSeries, HistogramSeries, Series } from '@inferlens/core';
 import type { Attributes, HrTime } from '@opentelemetry/api';
 import type { DataPoint, Histogram } from '@opentelemetry/sdk-metrics';
+import { MirrorPoints } from './mirrored.js';
 
 /** `cumulative` (Prometheus and most backends) or `delta` (Datadog, Dynatrace, …). */
 export type Temporality = 'cumulative' | 'delta';
@@ -36,19 +37,25 @@ export class PointBuilder {
   /** A series first seen now was created after this moment, so its values all lie after it. */
   #previous: HrTime;
   #now: HrTime;
+  /** Points of the series engine sources mirror into the store, on the same clock. */
+  readonly mirrored: MirrorPoints;
 
-  constructor(temporality: Temporality, createdAt: HrTime) {
+  /** `onInvalidMirror` is called once for each mirrored series whose value OTel cannot carry. */
+  constructor(temporality: Temporality, createdAt: HrTime, onInvalidMirror: () => void) {
     this.#delta = temporality === 'delta';
     this.#previous = createdAt;
     this.#now = createdAt;
+    this.mirrored = new MirrorPoints(temporality, onInvalidMirror);
   }
 
   begin(now: HrTime): void {
     this.#now = now;
+    this.mirrored.begin(now, this.#previous);
   }
 
   end(): void {
     this.#previous = this.#now;
+    this.mirrored.end();
   }
 
   /** A counter (`monotonic`) or gauge point; undefined when the value is not a finite number. */

@@ -38,8 +38,10 @@ export interface LensMetricProducer extends MetricProducer {
 /**
  * Feeds a lens's store to OpenTelemetry: at each collection it runs the lens's collect hooks
  * (gauge callbacks, request expiry), then reads every metric with its GenAI semconv name, unit,
- * attributes and the exact bucket boundaries the store records with. Nothing is recorded twice:
- * the store stays the only place values live.
+ * attributes and the exact bucket boundaries the store records with. Series that engine sources
+ * mirror into the store (vLLM, TGI) are data points of the same metrics, histograms with the
+ * engine's own bounds on each point. Nothing is recorded twice: the store stays the only place
+ * values live.
  *
  * The lens is taken explicitly, never from a global, so there is no "meter taken before the SDK
  * registered" trap. `collect()` never throws: failures land in `CollectionResult.errors`.
@@ -95,7 +97,7 @@ class LensProducer implements LensMetricProducer {
     this.#resource = settings.resource;
     this.#hookTimeoutMs = settings.hookTimeoutMs;
     this.#groups = groupFamilies(lens.store, settings.operationName);
-    this.#points = new PointBuilder(temporality, hrNow());
+    this.#points = new PointBuilder(temporality, hrNow(), () => lens.drop('invalid_value'));
     this.#otelTemporality =
       temporality === 'delta' ? AggregationTemporality.DELTA : AggregationTemporality.CUMULATIVE;
   }

@@ -112,3 +112,66 @@ export async function otlpReceiver(): Promise<{
   });
   return { url: `http://127.0.0.1:${port}/v1/metrics`, received, server };
 }
+
+/** What the fake engine behind {@link attachEngine} reports; tests change it between collections. */
+export interface EngineState {
+  running: number;
+  generated: number;
+  /** TTFT with TGI-style bounds (float noise included) and no `_sum`, as a trimmed scrape has. */
+  ttft: { bounds: number[]; cumulative: number[]; sum: number | undefined; count: number };
+  /** Whether the engine's series are there at all (a target removed, or gone stale). */
+  present: boolean;
+}
+
+export const ENGINE_LABELS = [
+  ['model_name', 'qwen'],
+  ['engine', 'vllm'],
+  ['target', '10.0.0.5:8000'],
+  ['dp_rank', '1'],
+] as const;
+
+/** The OTel attributes of an engine series mirrored into the recorded lens. */
+export const ENGINE_ATTRIBUTES = {
+  'gen_ai.operation.name': 'chat',
+  'gen_ai.request.model': 'qwen',
+  'gen_ai.provider.name': 'vllm',
+  target: '10.0.0.5:8000',
+  dp_rank: '1',
+  worker_id: 'w1',
+};
+
+/**
+ * Attaches a mirror to the lens's store as an engine source does: a gauge, a counter and a TTFT
+ * histogram from `state`, rebuilt at every read as a source rebuilds them at every scrape, plus a
+ * value that fits no family (a number on a histogram), which every way out leaves out.
+ */
+export function attachEngine(lens: Lens, state: EngineState): () => void {
+  return lens.store.addMirror({
+    mirrored(id) {
+      if (!state.present) return undefined;
+      const labels = ENGINE_LABELS;
+      if (id === 'requestsRunning') return [{ labels, value: state.running }];
+      if (id === 'generationTokens') return [{ labels, value: state.generated }];
+      if (id === 'timeToFirstToken')
+        return [
+          { labels, value: { ...state.ttft } },
+          { labels: [['model_name', 'misshapen']], value: 1 },
+        ];
+      return undefined;
+    },
+  });
+}
+
+export function engineState(): EngineState {
+  return {
+    running: 3,
+    generated: 100,
+    ttft: {
+      bounds: [0.0001, 0.00015000000000000001, 0.00022500000000000002],
+      cumulative: [1, 3, 3, 5],
+      sum: undefined,
+      count: 5,
+    },
+    present: true,
+  };
+}

@@ -2,7 +2,16 @@ import { schema } from '@inferlens/core';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createOtlpReader, type OtlpPipeline } from '../src/index.js';
-import { close, listen, otlpReceiver, recordedLens, TTFT } from './helpers.js';
+import {
+  attachEngine,
+  close,
+  ENGINE_ATTRIBUTES,
+  engineState,
+  listen,
+  otlpReceiver,
+  recordedLens,
+  TTFT,
+} from './helpers.js';
 
 /** OTLP/JSON as the collector receives it (opentelemetry-proto, JSON mapping). */
 interface AnyValue {
@@ -148,6 +157,29 @@ describe('createOtlpReader', () => {
 
     const running = metrics.get(schema.requestsRunning.otel)!;
     expect(pointFor(running, { 'gen_ai.request.model': 'llama-3-8b' }).asDouble).toBe(0);
+  });
+
+  it('sends a mirrored engine histogram with its own explicitBounds and no sum', async () => {
+    const { lens, otlp, received } = await setup();
+    const state = engineState();
+    attachEngine(lens, state);
+    await otlp.forceFlush();
+    const ttft = metricsIn(received[0]!.body).get(TTFT.otel)!;
+    const engine = pointFor(ttft, { target: '10.0.0.5:8000' });
+    expect(attrs(engine)).toEqual(ENGINE_ATTRIBUTES);
+    expect(engine.explicitBounds).toEqual(state.ttft.bounds);
+    expect(engine.bucketCounts!.map(Number)).toEqual([1, 2, 0, 2]);
+    expect(Number(engine.count)).toBe(5);
+    expect(engine).not.toHaveProperty('sum');
+    expect(engine.timeUnixNano).toBe(engine.startTimeUnixNano);
+    // The lens's own series keep the schema's bounds in the same metric.
+    const own = pointFor(ttft, { 'gen_ai.request.model': 'llama-3-8b' });
+    expect(own.explicitBounds).toEqual([...TTFT.buckets]);
+    expect(ttft.histogram!.aggregationTemporality).toBe(CUMULATIVE);
+    const running = pointFor(metricsIn(received[0]!.body).get(schema.requestsRunning.otel), {
+      target: '10.0.0.5:8000',
+    });
+    expect(running.asDouble).toBe(3);
   });
 
   it('exports deltas between flushes when temporality is delta', async () => {
