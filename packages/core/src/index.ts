@@ -13,6 +13,7 @@ export type {
 export { instrument, recordStats } from './instrument.js';
 export type { LabelsOf, LensOptions, ScrapeResult } from './lens.js';
 export { createLens, Lens } from './lens.js';
+export type { MirroredHistogram, MirroredSeries, MirrorSource } from './mirror.js';
 export type { LabelScope, MetricDefinition, MetricId, MetricKind, Schema } from './schema.js';
 export { LLM_LABELS, labelNamesOf, metricIds, OTEL_LABELS, schema } from './schema.js';
 export type { Series } from './series.js';
