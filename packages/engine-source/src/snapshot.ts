@@ -1,12 +1,12 @@
-import { labelNamesOf, type MetricId, type Store, schema } from '@inferlens/core';
+import {
+  labelNamesOf,
+  type MetricId,
+  type MirroredHistogram,
+  type MirroredSeries,
+  schema,
+} from '@inferlens/core';
 
-// Core's mirror types, read off `Store` because core's door does not list them yet.
-/** What a store reads mirrored series from: an engine source. */
-export type MirrorSource = Parameters<Store['addMirror']>[0];
-/** One series of an engine, under a standard row: label pairs, then a number or a histogram. */
-export type MirroredSeries = ReturnType<Store['mirrored']>[number];
-/** An engine histogram as the engine bucketed it: bounds without +Inf, cumulative counts with it. */
-export type MirroredHistogram = Exclude<MirroredSeries['value'], number>;
+export type { MirroredHistogram, MirroredSeries, MirrorSource } from '@inferlens/core';
 
 /** Who a series belongs to: the model, the data-parallel rank, the row's own labels. */
 export interface SeriesKey {

@@ -1,6 +1,11 @@
-import { type Family, type MetricDefinition, OTEL_LABELS, type Series } from '@inferlens/core';
+import {
+  type Family,
+  type MetricDefinition,
+  type MirroredSeries,
+  OTEL_LABELS,
+  type Series,
+} from '@inferlens/core';
 import type { Attributes } from '@opentelemetry/api';
-import type { MirroredSeries } from './mirrored.js';
 
 /** Set on the series that collects label sets past a metric's limit, as sdk-metrics does. */
 export const OVERFLOW_ATTRIBUTE = 'otel.metric.overflow';

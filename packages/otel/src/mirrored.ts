@@ -1,11 +1,7 @@
-import type { MetricId, Store } from '@inferlens/core';
+import type { MetricId, MirroredHistogram, MirroredSeries } from '@inferlens/core';
 import type { Attributes, HrTime } from '@opentelemetry/api';
 import type { DataPoint, Histogram } from '@opentelemetry/sdk-metrics';
 import type { Temporality } from './points.js';
-
-/** A series an engine source mirrors into the store (core's type, read off `Store`). */
-export type MirroredSeries = ReturnType<Store['mirrored']>[number];
-type MirroredHistogram = Exclude<MirroredSeries['value'], number>;
 
 /** What a mirrored series looked like at the last collection that saw it. */
 interface Seen {

@@ -2,11 +2,12 @@ import {
   type Family,
   labelNamesOf,
   type MetricDefinition,
+  type MirroredSeries,
   OVERFLOW_LABEL,
   type Series,
   type Store,
 } from '@inferlens/core';
-import { type MirroredSeries, mirroredSamples } from './mirrored.js';
+import { mirroredSamples } from './mirrored.js';
 import { familyKey, OPENMETRICS, type RegistryLike } from './registry.js';
 
 type Labels = Record<string, string>;

@@ -1,8 +1,5 @@
-import type { MetricKind, Store } from '@inferlens/core';
+import type { MetricKind, MirroredSeries } from '@inferlens/core';
 import type { SampleValue } from './family-metric.js';
-
-/** A series an engine source mirrors into the store (core's type, read off `Store`). */
-export type MirroredSeries = ReturnType<Store['mirrored']>[number];
 
 /**
  * Appends the samples of one mirrored series to `out`. A value whose shape does not fit the
