@@ -4,7 +4,12 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { type MetricDefinition, OTEL_LABELS, labelNamesOf, schema } from '../packages/core/src/index.js';
+import {
+  labelNamesOf,
+  type MetricDefinition,
+  OTEL_LABELS,
+  schema,
+} from '../packages/core/src/index.js';
 
 const target = fileURLToPath(new URL('../docs/reference/metrics.md', import.meta.url));
 
@@ -31,13 +36,13 @@ export function generate(): string {
     'Every metric inferlens publishes, from the one schema table. Prometheus names are what `/metrics` serves;',
     'OTel names are what `@inferlens/otel` exports (GenAI semantic conventions where one exists, marked',
     '"semconv"). Every series also carries the constant labels you set (`constLabels`). LLM rows carry',
-    '`model_name` and `engine` first. Histogram buckets are upper bounds in the metric\'s unit; `+Inf` is implied.',
+    "`model_name` and `engine` first. Histogram buckets are upper bounds in the metric's unit; `+Inf` is implied.",
     '',
     '| Prometheus name | type | unit | labels | OTel name | OTel attributes | buckets | definition | schema id |',
     '|---|---|---|---|---|---|---|---|---|',
     ...Object.entries(schema).map(([id, d]) => row(id, d as MetricDefinition)),
     '',
-    'Every OTel data point also carries `gen_ai.operation.name` (default `chat`). Series past a metric\'s',
+    "Every OTel data point also carries `gen_ai.operation.name` (default `chat`). Series past a metric's",
     'series limit (default 2000) fold into one series labelled `otel_metric_overflow="true"`, counted by',
     '`inferlens_series_overflow_total{metric}`.',
     '',
@@ -53,7 +58,9 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
       current = readFileSync(target, 'utf8');
     } catch {}
     if (current !== text) {
-      console.error('docs/reference/metrics.md is stale: run `pnpm docs:gen` and commit the result.');
+      console.error(
+        'docs/reference/metrics.md is stale: run `pnpm docs:gen` and commit the result.',
+      );
       process.exit(1);
     }
     console.log('docs/reference/metrics.md is up to date.');

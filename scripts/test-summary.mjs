@@ -1,8 +1,12 @@
 // Adds up the vitest JSON reports every package writes (.vitest-result.json) into one closing line.
-import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
-const dirs = ['test', 'bench', ...['packages', 'examples'].flatMap((d) => readdirSync(d).map((p) => join(d, p)))];
+const dirs = [
+  'test',
+  'bench',
+  ...['packages', 'examples'].flatMap((d) => readdirSync(d).map((p) => join(d, p))),
+];
 if (process.argv.includes('--clean')) {
   for (const dir of dirs) rmSync(join(dir, '.vitest-result.json'), { force: true });
   process.exit(0);
