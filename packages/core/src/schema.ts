@@ -417,15 +417,17 @@ export const schema = {
     semconv: false,
   },
   // HTTP (middleware) — @inferlens/express, @inferlens/fastify, @inferlens/hono
+  // `tenant` is the one custom label: empty (and so absent) unless the app fills it from the
+  // request with the middleware's `labels` option, bounded to a number of distinct values.
   httpRequests: {
     kind: 'counter',
     unit: '{request}',
     promUnit: '',
     help: 'Number of HTTP requests that ended, by route, status and outcome.',
     definition:
-      'Counts each request once when it ends: outcome="completed" when the response was fully written, "aborted" when the client went away first, "error" when the handler threw.',
+      'Counts each request once when it ends: outcome="completed" when the app ended the response, "aborted" when the client went away first (status 499 if no header was sent), "error" for a 5xx response or a body stream that failed; unmatched routes read route="#unmatched".',
     scope: 'none',
-    labels: ['method', 'route', 'status', 'outcome'],
+    labels: ['method', 'route', 'status', 'outcome', 'tenant'],
     prometheus: 'http_requests_total',
     otel: 'inferlens.http.server.requests',
     semconv: false,
@@ -438,7 +440,7 @@ export const schema = {
     definition:
       'From the request reaching the middleware to the last byte of the response body (the end of a stream), or to the abort.',
     scope: 'none',
-    labels: ['method', 'route', 'status', 'outcome'],
+    labels: ['method', 'route', 'status', 'outcome', 'tenant'],
     buckets: HTTP_SECONDS,
     prometheus: 'http_request_duration_seconds',
     otel: 'http.server.request.duration',
@@ -452,7 +454,7 @@ export const schema = {
     definition:
       'From the request reaching the middleware to the first body byte written (for SSE, the first event); the streaming analogue of TTFT at the HTTP layer.',
     scope: 'none',
-    labels: ['method', 'route'],
+    labels: ['method', 'route', 'tenant'],
     buckets: HTTP_SECONDS,
     prometheus: 'http_time_to_first_byte_seconds',
     otel: 'inferlens.http.server.time_to_first_byte',
@@ -465,7 +467,7 @@ export const schema = {
     help: 'Request body bytes actually read.',
     definition: 'Bytes of request body read from the socket (not the Content-Length header).',
     scope: 'none',
-    labels: ['method', 'route'],
+    labels: ['method', 'route', 'tenant'],
     buckets: HTTP_BYTES,
     prometheus: 'http_request_size_bytes',
     otel: 'http.server.request.body.size',
@@ -479,7 +481,7 @@ export const schema = {
     definition:
       'Bytes of response body written, counted as they are written, so streams and aborted streams count what was sent.',
     scope: 'none',
-    labels: ['method', 'route', 'status'],
+    labels: ['method', 'route', 'status', 'tenant'],
     buckets: HTTP_BYTES,
     prometheus: 'http_response_size_bytes',
     otel: 'http.server.response.body.size',
