@@ -19,5 +19,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Every package writes a JSON report beside it; scripts/test-summary.mjs adds them up into
+    // the one closing line CI reads.
+    reporters: ['default', 'json'],
+    outputFile: { json: '.vitest-result.json' },
   },
 });
