@@ -1,0 +1,82 @@
+/**
+ * One hello-world server for the HTTP throughput suite, in its own process so the load generator
+ * does not share its event loop: `tsx server.ts <framework> <variant>` listens on 127.0.0.1 with
+ * an ephemeral port and prints `{"port":…}`. Every variant serves the same `GET /hello` route
+ * (a route template, so the middleware labels it like a real API). `noop` registers an empty
+ * middleware (or hook), the floor any middleware pays.
+ */
+
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { prometheus } from '@hono/prometheus';
+import { createLens } from '@inferlens/core';
+import { inferlens as expressLens } from '@inferlens/express';
+import { inferlens as fastifyLens } from '@inferlens/fastify';
+import { inferlens as honoLens } from '@inferlens/hono';
+import express from 'express';
+import promBundle from 'express-prom-bundle';
+import Fastify from 'fastify';
+import fastifyMetrics from 'fastify-metrics';
+import { Hono } from 'hono';
+
+export type Framework = 'express' | 'fastify' | 'hono';
+export type Variant = 'bare' | 'noop' | 'inferlens' | 'peer';
+
+const BODY = 'hello world';
+
+async function expressServer(variant: Variant): Promise<Server> {
+  const app = express();
+  if (variant === 'noop') app.use((_req, _res, next) => next());
+  if (variant === 'inferlens') app.use(expressLens({ lens: createLens({ engine: 'bench' }) }));
+  // Route and method labels, so the peer records what inferlens records.
+  if (variant === 'peer') app.use(promBundle({ includeMethod: true, includePath: true }));
+  app.get('/hello/:name', (_req, res) => {
+    res.send(BODY);
+  });
+  return app.listen(0, '127.0.0.1');
+}
+
+async function fastifyServer(variant: Variant): Promise<Server> {
+  const app = Fastify();
+  if (variant === 'noop') app.addHook('onRequest', (_request, _reply, done) => done());
+  if (variant === 'inferlens')
+    await app.register(fastifyLens, { lens: createLens({ engine: 'bench' }) });
+  // Its cheapest comparable setup: the histogram only, no summary, no process metrics.
+  if (variant === 'peer')
+    await app.register(fastifyMetrics, {
+      endpoint: '/metrics',
+      defaultMetrics: { enabled: false },
+      routeMetrics: { enabled: { histogram: true, summary: false } },
+    });
+  app.get('/hello/:name', async () => BODY);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  return app.server;
+}
+
+async function honoServer(variant: Variant): Promise<Server> {
+  const app = new Hono();
+  if (variant === 'noop') app.use(async (_c, next) => await next());
+  if (variant === 'inferlens') app.use(honoLens({ lens: createLens({ engine: 'bench' }) }));
+  if (variant === 'peer') {
+    const { printMetrics, registerMetrics } = prometheus();
+    app.use('*', registerMetrics);
+    app.get('/metrics', printMetrics);
+  }
+  app.get('/hello/:name', (c) => c.text(BODY));
+  return serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }) as Server;
+}
+
+const [framework, variant] = process.argv.slice(2) as [Framework, Variant];
+const start = { express: expressServer, fastify: fastifyServer, hono: honoServer }[framework];
+const server = await start(variant);
+if (!server.listening) await new Promise((resolve) => server.once('listening', resolve));
+process.stdout.write(`${JSON.stringify({ port: (server.address() as AddressInfo).port })}\n`);
+// The suite asks for this process's CPU time around each run: CPU per request moves far less than
+// requests per second when other work shares the machine.
+process.on('message', () => {
+  const { user, system } = process.cpuUsage();
+  process.send?.({ cpuMicros: user + system });
+});
+// Exit cleanly when the suite is done, so `--cpu-prof` runs can write their profile.
+process.once('SIGTERM', () => process.exit(0));

@@ -1,0 +1,53 @@
+import { type EndpointOptions, Endpoints, pathOf } from '@inferlens/http';
+import { PKG } from './pkg.js';
+import { type ExpressRequest, type ExpressResponse, header, type NextFunction } from './types.js';
+
+/** Answers `req` when it is for one of the endpoints; false when it is not. Never throws. */
+export function serveEndpoint(
+  endpoints: Endpoints,
+  req: ExpressRequest,
+  res: ExpressResponse,
+): boolean {
+  const kind = endpoints.match(req.method, pathOf(req.originalUrl ?? req.url ?? ''));
+  if (kind === undefined) return false;
+  endpoints.handle(kind, header(req, 'accept'), header(req, 'authorization')).then(
+    (r) => {
+      if (res.headersSent) return;
+      res.statusCode = r.status;
+      for (const [name, value] of Object.entries(r.headers)) res.setHeader(name, value);
+      res.end(req.method === 'HEAD' ? undefined : r.body);
+    },
+    () => {},
+  );
+  return true;
+}
+
+export type EndpointsMiddleware = ((
+  req: ExpressRequest,
+  res: ExpressResponse,
+  next?: NextFunction,
+) => void) & { readonly endpoints: Endpoints };
+
+/**
+ * `/metrics`, `/health` and `/status` on their own, for a separate app or port (or a plain
+ * `http.createServer`). Other paths go to `next()`, or get a 404 without one.
+ *
+ * @example
+ * const admin = express();
+ * admin.use(inferlensEndpoints({ lens, auth: { bearer: process.env.METRICS_TOKEN! } }));
+ * admin.listen(9464);
+ */
+export function inferlensEndpoints(options: EndpointOptions = {}): EndpointsMiddleware {
+  const endpoints = new Endpoints(PKG, options);
+  const middleware = function inferlensEndpointsMiddleware(
+    req: ExpressRequest,
+    res: ExpressResponse,
+    next?: NextFunction,
+  ): void {
+    if (serveEndpoint(endpoints, req, res)) return;
+    if (typeof next === 'function') return next();
+    res.statusCode = 404;
+    res.end();
+  };
+  return Object.assign(middleware, { endpoints });
+}

@@ -1,0 +1,61 @@
+import type { Lens } from '@inferlens/core';
+import { type AdapterOptions, createAdapter, trackNodeExchange } from '@inferlens/http';
+import { serveEndpoint } from './endpoints.js';
+import { PKG } from './pkg.js';
+import type { ExpressRequest, ExpressResponse, NextFunction } from './types.js';
+
+export type InferlensOptions = AdapterOptions<ExpressRequest>;
+
+export type InferlensMiddleware = ((
+  req: ExpressRequest,
+  res: ExpressResponse,
+  next: NextFunction,
+) => void) & {
+  /** The lens the middleware records into (the one you passed, or the one it created). */
+  readonly lens: Lens;
+};
+
+/**
+ * The route template Express matched: the mount path of the router plus the route's path, so
+ * `/users/42` under `app.use('/api', router)` is `/api/users/:id`. No route (404s, responses sent
+ * by middleware such as static files) reads `#unmatched`.
+ */
+function expressRoute(req: ExpressRequest): string | undefined {
+  const path = req.route?.path;
+  if (path === undefined) return undefined;
+  return (req.baseUrl ?? '') + (typeof path === 'string' ? path : String(path));
+}
+
+/**
+ * Express 4 and 5 middleware: records every request into the lens (duration to the end of the
+ * body, time to the first body byte, bytes really read and written, in-flight, aborts) and serves
+ * `/metrics`, `/health` and `/status`. Register it first, before body parsers and routers.
+ *
+ * @example
+ * import express from 'express';
+ * import { createLens } from '@inferlens/core';
+ * import { inferlens } from '@inferlens/express';
+ *
+ * const lens = createLens({ engine: 'my-engine' });
+ * const app = express();
+ * app.use(inferlens({ lens, groupStatus: true }));
+ * app.get('/v1/models/:id', (req, res) => res.json({ id: req.params.id }));
+ */
+export function inferlens(options: InferlensOptions = {}): InferlensMiddleware {
+  const { lens, recorder, endpoints } = createAdapter(PKG, options, expressRoute);
+  const middleware = function inferlensMiddleware(
+    req: ExpressRequest,
+    res: ExpressResponse,
+    next: NextFunction,
+  ): void {
+    try {
+      if (endpoints !== undefined && serveEndpoint(endpoints, req, res)) return;
+      const ex = recorder.begin(req.method, req.originalUrl ?? req.url, req);
+      if (ex !== undefined) trackNodeExchange(ex, req, res, req.method ?? '');
+    } catch {
+      // Never let recording break a request; the request simply goes unrecorded.
+    }
+    next();
+  };
+  return Object.assign(middleware, { lens });
+}

@@ -1,0 +1,28 @@
+import type { NodeRequestLike, NodeResponseLike } from '@inferlens/http';
+
+/**
+ * The parts of an Express request the middleware reads. Structural, so it fits Express 4 and 5
+ * (and plain Node `http`) without depending on @types/express.
+ */
+export interface ExpressRequest extends NodeRequestLike {
+  method?: string;
+  url?: string;
+  originalUrl?: string;
+  baseUrl?: string;
+  route?: { path?: unknown };
+  headers: Record<string, string | string[] | undefined>;
+}
+
+/** The parts of an Express response the middleware uses. */
+export interface ExpressResponse extends NodeResponseLike {
+  statusCode: number;
+  setHeader(name: string, value: string): unknown;
+}
+
+export type NextFunction = (error?: unknown) => void;
+
+/** The first value of a header that may repeat. */
+export function header(req: ExpressRequest, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}

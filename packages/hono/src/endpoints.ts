@@ -1,0 +1,39 @@
+import {
+  type EndpointKind,
+  type EndpointOptions,
+  type Endpoints,
+  Endpoints as EndpointsClass,
+} from '@inferlens/http';
+import type { Context, MiddlewareHandler } from 'hono';
+import { PKG } from './pkg.js';
+
+/** Answers `c` for one endpoint; `matchEndpoint` says which, synchronously, so other requests
+ * pay no extra await. */
+export async function serveEndpoint(
+  endpoints: Endpoints,
+  kind: EndpointKind,
+  c: Context,
+): Promise<Response> {
+  const r = await endpoints.handle(kind, c.req.header('accept'), c.req.header('authorization'));
+  return new Response(c.req.method === 'HEAD' ? null : r.body, {
+    status: r.status,
+    headers: r.headers,
+  });
+}
+
+/**
+ * `/metrics`, `/health` and `/status` without request recording, for a separate app or port.
+ *
+ * @example
+ * const admin = new Hono();
+ * admin.use(inferlensEndpoints({ lens, auth: { bearer: process.env.METRICS_TOKEN! } }));
+ * serve({ fetch: admin.fetch, port: 9464 });
+ */
+export function inferlensEndpoints(options: EndpointOptions = {}): MiddlewareHandler {
+  const endpoints = new EndpointsClass(PKG, options);
+  return async function inferlensEndpointsMiddleware(c, next) {
+    const kind = endpoints.match(c.req.method, c.req.path);
+    if (kind !== undefined) return serveEndpoint(endpoints, kind, c);
+    await next();
+  };
+}

@@ -1,0 +1,139 @@
+import type { Lens } from '@inferlens/core';
+import {
+  type AdapterOptions,
+  type ByteStream,
+  createAdapter,
+  type Exchange,
+  type NodeRequestLike,
+  type NodeResponseLike,
+  trackNodeExchange,
+  wrapRequestBody,
+  wrapResponseBody,
+} from '@inferlens/http';
+import type { Context, MiddlewareHandler } from 'hono';
+import { matchedRoutes } from 'hono/route';
+import { serveEndpoint } from './endpoints.js';
+import { PKG } from './pkg.js';
+
+export type InferlensOptions = AdapterOptions<Context>;
+
+export type InferlensMiddleware = MiddlewareHandler & {
+  /** The lens the middleware records into (the one you passed, or the one it created). */
+  readonly lens: Lens;
+};
+
+/** `c.env` under @hono/node-server: the raw Node request and response. */
+interface NodeBindings {
+  incoming?: NodeRequestLike;
+  outgoing?: NodeResponseLike;
+}
+
+function nodeBindings(c: Context): NodeBindings | undefined {
+  const env = c.env as NodeBindings | undefined;
+  const out = env?.outgoing;
+  return out !== undefined && typeof out.on === 'function' && typeof out.write === 'function'
+    ? env
+    : undefined;
+}
+
+type Matched = ReturnType<typeof matchedRoutes>;
+
+// `hono/route` reads the match through a symbol of its own module instance; an app that loads the
+// other build of hono (CJS vs ESM) has a different symbol, and the helper throws. Then the
+// request's own (deprecated, same data) getter is used from there on.
+let helperWorks = true;
+
+function routesOf(c: Context): Matched {
+  if (helperWorks) {
+    try {
+      return matchedRoutes(c);
+    } catch {
+      helperWorks = false;
+    }
+  }
+  return (c.req as unknown as { matchedRoutes: Matched }).matchedRoutes;
+}
+
+/**
+ * The pattern of the handler running (or that answered), read when the request ends: by then the
+ * route index points at the last handler dispatched, while inside this middleware before `next()`
+ * it points at the middleware itself (hono#3876). A catch-all middleware (`ALL`) on a 404 means no
+ * route matched. A client that leaves while the handler works gets that handler's pattern.
+ */
+function honoRoute(c: Context): string | undefined {
+  const route = routesOf(c)[c.req.routeIndex];
+  if (route === undefined || (route.method === 'ALL' && (c.finalized ? c.res.status : 404) === 404))
+    return undefined;
+  return route.path;
+}
+
+/** Ends the exchange with the body: at once without one, else when the wrapped body ends. */
+function endWithBody(c: Context, ex: Exchange<Context>): void {
+  const res = c.res;
+  const body = res.body as unknown as ByteStream | null;
+  // HEAD answers reuse the GET response and drop its body, so it would never be read.
+  if (body === null || c.req.method === 'HEAD') return ex.end(res.status, false);
+  const wrapped = wrapResponseBody(ex, body, res.status) as unknown as ReadableStream<Uint8Array>;
+  c.res = new Response(wrapped, res);
+}
+
+/**
+ * Hono 4 middleware: records every request into the lens (duration to the end of the streamed
+ * body, time to the first body byte, bytes really read and written, in-flight, cancels) and serves
+ * `/metrics`, `/health` and `/status`. On Node (@hono/node-server) it follows the raw response;
+ * elsewhere (Bun, Deno, Workers) it wraps the response body, since the handler returns before a
+ * stream is sent.
+ *
+ * @example
+ * import { Hono } from 'hono';
+ * import { createLens } from '@inferlens/core';
+ * import { inferlens } from '@inferlens/hono';
+ *
+ * const lens = createLens({ engine: 'my-engine' });
+ * const app = new Hono();
+ * app.use(inferlens({ lens, groupStatus: true }));
+ * app.get('/v1/models/:id', (c) => c.json({ id: c.req.param('id') }));
+ */
+export function inferlens(options: InferlensOptions = {}): InferlensMiddleware {
+  const { lens, recorder, endpoints } = createAdapter(PKG, options, honoRoute);
+  const middleware: MiddlewareHandler = async function inferlensMiddleware(c, next) {
+    let ex: Exchange<Context> | undefined;
+    let node: NodeBindings | undefined;
+    try {
+      const kind = endpoints?.match(c.req.method, c.req.path);
+      if (kind !== undefined) return await serveEndpoint(endpoints!, kind, c);
+      ex = recorder.begin(c.req.method, c.req.path, c);
+      if (ex !== undefined) {
+        node = nodeBindings(c);
+        if (node !== undefined)
+          trackNodeExchange(ex, node.incoming ?? {}, node.outgoing!, c.req.method);
+        else if (c.req.raw.body !== null)
+          c.req.raw = new Request(c.req.raw, {
+            body: wrapRequestBody(
+              ex,
+              c.req.raw.body as unknown as ByteStream,
+            ) as unknown as ReadableStream,
+            duplex: 'half',
+          } as RequestInit);
+      }
+    } catch {
+      // Never let recording break a request; the request simply goes unrecorded.
+    }
+    if (ex === undefined) return next();
+    try {
+      await next();
+    } catch (error) {
+      // Reached only when no error handler answered; Hono's own turns errors into c.error.
+      ex.fail();
+      if (node === undefined) ex.end(500, false);
+      throw error;
+    }
+    try {
+      if (c.error !== undefined) ex.fail();
+      if (node === undefined) endWithBody(c, ex);
+    } catch {
+      ex.end(c.res.status, false);
+    }
+  };
+  return Object.assign(middleware, { lens });
+}

@@ -1,0 +1,131 @@
+import type { Lens } from '@inferlens/core';
+import { type Authorizer, compileAuth } from './auth.js';
+import { setupError } from './errors.js';
+import { type EndpointOptions, endpointPath, resolveLens, type ScrapeLike } from './options.js';
+import { isValidPrefix, prefixHttpNames } from './prefix.js';
+import { type StatusSources, statusSummary } from './status.js';
+
+export type EndpointKind = 'metrics' | 'health' | 'status';
+
+/** A framework-neutral answer; each adapter copies it onto its own response. */
+export interface EndpointResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/**
+ * The enabled endpoint paths and what each serves. The recording middleware leaves these paths
+ * out even when the endpoints are served elsewhere, so a scrape never shows up as traffic.
+ */
+export function endpointPaths(pkg: string, options: EndpointOptions): Map<string, EndpointKind> {
+  const o = options ?? {};
+  const byPath = new Map<string, EndpointKind>();
+  const paths: [EndpointKind, string | false][] = [
+    ['metrics', endpointPath(pkg, 'metricsPath', o.metricsPath, '/metrics')],
+    ['health', endpointPath(pkg, 'healthPath', o.healthPath, '/health')],
+    ['status', endpointPath(pkg, 'statusPath', o.statusPath, '/status')],
+  ];
+  for (const [kind, path] of paths) {
+    if (path === false) continue;
+    if (byPath.has(path)) setupError(pkg, `${kind}Path: "${path}" is used twice`);
+    byPath.set(path, kind);
+  }
+  return byPath;
+}
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+const NO_STORE = 'no-store';
+
+/**
+ * `/metrics`, `/health` and `/status` for any framework: adapters ask {@link Endpoints.match}
+ * whether a GET/HEAD path is one of them and send what {@link Endpoints.handle} returns.
+ *
+ * @example
+ * const endpoints = new Endpoints('@inferlens/my-adapter', { lens, auth: { bearer: token } });
+ * const kind = endpoints.match(req.method, path);
+ * if (kind) send(await endpoints.handle(kind, req.headers.accept, req.headers.authorization));
+ */
+export class Endpoints {
+  readonly lens: Lens;
+  /** Enabled paths, which the request recording leaves out. */
+  readonly paths: readonly string[];
+  readonly #byPath: ReadonlyMap<string, EndpointKind>;
+  readonly #auth: Authorizer | undefined;
+  readonly #challenge: string;
+  readonly #prefix: string;
+  readonly #scrape: (accept: string | undefined) => Promise<ScrapeLike> | ScrapeLike;
+  readonly #sources: StatusSources;
+
+  constructor(pkg: string, options: EndpointOptions, lens?: Lens) {
+    const o = options ?? {};
+    this.lens = lens ?? resolveLens(pkg, o.lens);
+    this.#byPath = endpointPaths(pkg, o);
+    this.paths = [...this.#byPath.keys()];
+    this.#auth = compileAuth(pkg, o.auth);
+    const basic = typeof o.auth === 'object' && o.auth !== null && o.auth.basic !== undefined;
+    this.#challenge = basic ? 'Basic realm="metrics", charset="UTF-8"' : 'Bearer realm="metrics"';
+    if (o.prefix !== undefined && (typeof o.prefix !== 'string' || !isValidPrefix(o.prefix)))
+      setupError(pkg, 'prefix: must be a valid metric name start, like "myapp_"');
+    this.#prefix = o.prefix ?? '';
+    if (o.scrape !== undefined && typeof o.scrape !== 'function')
+      setupError(pkg, 'scrape: must be a function (accept) => { contentType, body }');
+    const ownLens = this.lens;
+    this.#scrape = o.scrape ?? ((accept) => ownLens.scrape(accept));
+    if (o.ready !== undefined && typeof o.ready !== 'function')
+      setupError(pkg, 'ready: must be a function');
+    this.#sources = { version: o.version, ready: o.ready, gpu: o.gpu };
+  }
+
+  /** Which endpoint a request is for, if any. Only GET and HEAD are answered. */
+  match(method: string | undefined, path: string): EndpointKind | undefined {
+    if (method !== 'GET' && method !== 'HEAD') return undefined;
+    return this.#byPath.get(path);
+  }
+
+  /** Answers one endpoint request. Never throws: a failure is a 500 without details. */
+  async handle(
+    kind: EndpointKind,
+    accept: string | undefined,
+    authorization: string | undefined,
+  ): Promise<EndpointResponse> {
+    try {
+      if (kind === 'health')
+        return {
+          status: 200,
+          headers: { 'content-type': JSON_TYPE, 'cache-control': NO_STORE },
+          body: '{"status":"ok"}',
+        };
+      if (this.#auth !== undefined && !(await this.#auth(authorization)))
+        return {
+          status: 401,
+          headers: {
+            'content-type': 'text/plain; charset=utf-8',
+            'www-authenticate': this.#challenge,
+          },
+          body: 'Unauthorized\n',
+        };
+      if (kind === 'metrics') {
+        const { contentType, body } = await this.#scrape(accept);
+        const text = this.#prefix === '' ? body : prefixHttpNames(body, this.#prefix);
+        return {
+          status: 200,
+          headers: { 'content-type': contentType, 'cache-control': NO_STORE },
+          body: text,
+        };
+      }
+      const summary = await statusSummary(this.lens, this.#sources);
+      return {
+        status: summary.status === 'ready' ? 200 : 503,
+        headers: { 'content-type': JSON_TYPE, 'cache-control': NO_STORE },
+        body: JSON.stringify(summary),
+      };
+    } catch {
+      return {
+        status: 500,
+        headers: { 'content-type': 'text/plain; charset=utf-8' },
+        body: 'Internal Server Error\n',
+      };
+    }
+  }
+}

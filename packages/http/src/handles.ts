@@ -1,0 +1,80 @@
+import { type CounterSeries, type HistogramSeries, type Lens, labelNamesOf } from '@inferlens/core';
+import { OUTCOMES, type Outcome, statusLabel } from './labels.js';
+
+/** The HTTP rows of the schema the middleware records into. */
+const ROWS = [
+  'httpRequests',
+  'httpRequestDuration',
+  'httpTimeToFirstByte',
+  'httpRequestSize',
+  'httpResponseSize',
+] as const;
+
+/** Label names every HTTP row may carry that the middleware fills itself. */
+export const STANDARD_LABELS: ReadonlySet<string> = new Set([
+  'method',
+  'route',
+  'status',
+  'outcome',
+]);
+
+/** Extra label names the HTTP rows declare (filled by the `labels` option). */
+export function customLabelNames(lens: Lens): Set<string> {
+  const names = new Set<string>();
+  for (const id of ROWS)
+    for (const n of labelNamesOf(lens.store.family(id).def))
+      if (!STANDARD_LABELS.has(n)) names.add(n);
+  return names;
+}
+
+/** Series one (status, outcome) pair of a route writes. */
+interface StatusHandles {
+  requests: CounterSeries;
+  duration: HistogramSeries;
+  responseSize: HistogramSeries;
+}
+
+/**
+ * Every series one (method, route, custom labels) combination touches, resolved on first use. The
+ * label values go to each row by name, so a row that gains or loses a label in the schema needs no
+ * change here.
+ */
+export class RouteHandles {
+  readonly timeToFirstByte: HistogramSeries;
+  readonly requestSize: HistogramSeries;
+  readonly #lens: Lens;
+  readonly #values: Record<string, string>;
+  readonly #group: boolean;
+  readonly #byStatus = new Map<number, StatusHandles>();
+
+  constructor(lens: Lens, values: Record<string, string>, groupStatus: boolean) {
+    this.#lens = lens;
+    this.#values = values;
+    this.#group = groupStatus;
+    this.timeToFirstByte = this.#series('httpTimeToFirstByte', values);
+    this.requestSize = this.#series('httpRequestSize', values);
+  }
+
+  /** Handles of one status and outcome; status codes are few, so the map stays small. */
+  status(status: number, outcome: Outcome): StatusHandles {
+    const code = this.#group ? Math.floor(status / 100) : status;
+    const key = code * 4 + OUTCOMES.indexOf(outcome);
+    let h = this.#byStatus.get(key);
+    if (h === undefined) {
+      const values = { ...this.#values, status: statusLabel(status, this.#group), outcome };
+      h = {
+        requests: this.#series('httpRequests', values),
+        duration: this.#series('httpRequestDuration', values),
+        responseSize: this.#series('httpResponseSize', values),
+      };
+      // Out-of-range codes share one label value but not one key; keep the map bounded anyway.
+      if (this.#byStatus.size < 2000) this.#byStatus.set(key, h);
+    }
+    return h;
+  }
+
+  #series<Id extends (typeof ROWS)[number]>(id: Id, values: Record<string, string>) {
+    const family = this.#lens.store.family(id);
+    return family.series(labelNamesOf(family.def).map((n) => values[n] ?? ''));
+  }
+}

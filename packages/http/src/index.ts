@@ -1,0 +1,30 @@
+export type { AuthOptions, Authorizer, BasicCredentials } from './auth.js';
+export { compileAuth, constantTimeEqual } from './auth.js';
+export { byteLength } from './bytes.js';
+export type { EndpointKind, EndpointResponse } from './endpoints.js';
+export { Endpoints, endpointPaths } from './endpoints.js';
+export { Exchange } from './exchange.js';
+export type { Outcome } from './labels.js';
+export {
+  CLIENT_CLOSED_STATUS,
+  methodLabel,
+  OTHER_ROUTE,
+  OTHER_VALUE,
+  statusLabel,
+  UNMATCHED_ROUTE,
+} from './labels.js';
+export type { NodeRequestLike, NodeResponseLike } from './node.js';
+export { trackNodeExchange } from './node.js';
+export type { BucketsOption, EndpointOptions, RecordOptions, ScrapeLike } from './options.js';
+export { resolveLens } from './options.js';
+export type { ExcludeOption } from './paths.js';
+export { compileExclude, pathOf } from './paths.js';
+export { prefixHttpNames } from './prefix.js';
+export { HttpRecorder } from './recorder.js';
+export type { Adapter, AdapterOptions } from './setup.js';
+export { createAdapter } from './setup.js';
+export type { GpuAvailability, Readiness, StatusSources, StatusSummary } from './status.js';
+export { statusSummary } from './status.js';
+export { VERSION } from './version.js';
+export type { ByteStream } from './web.js';
+export { wrapRequestBody, wrapResponseBody } from './web.js';

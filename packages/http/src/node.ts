@@ -1,0 +1,162 @@
+import { byteLength } from './bytes.js';
+import type { Exchange } from './exchange.js';
+
+/** Where the exchange of a Node request or response is kept, so shared wrappers can find it. */
+const EXCHANGE = Symbol('inferlens.exchange');
+/** Set on a prototype whose write/end (or push) report to exchanges. */
+const WRAPPED = Symbol('inferlens.wrapped');
+
+type Fn = (...args: unknown[]) => unknown;
+
+/** The parts of `http.IncomingMessage` the tracker touches. */
+export interface NodeRequestLike {
+  // Method syntax: parameters compare bivariantly, so Node's own signatures fit.
+  push?(chunk: unknown, encoding?: string): unknown;
+  readableLength?: number;
+}
+
+/** The parts of `http.ServerResponse` the tracker touches. */
+export interface NodeResponseLike {
+  write(chunk: unknown, encoding?: string): unknown;
+  end(chunk?: unknown, encoding?: string): unknown;
+  on(event: 'close', listener: () => void): unknown;
+  readonly headersSent: boolean;
+  readonly statusCode: number;
+  readonly writableEnded: boolean;
+  readonly destroyed?: boolean;
+}
+
+interface Tagged {
+  [EXCHANGE]?: Exchange<unknown>;
+  [WRAPPED]?: true;
+  destroyed?: boolean;
+}
+
+/** `write` that reports the bytes of the tracked exchange, then calls `original`. */
+function reportingWrite(original: Fn): Fn {
+  return function write(this: Tagged, chunk: unknown, encoding?: unknown): unknown {
+    const ex = this[EXCHANGE];
+    // Inside end() the chunk was counted already (some responses' end() calls write()).
+    if (ex !== undefined && !ex.inEnd && this.destroyed !== true)
+      ex.sent(byteLength(chunk, encoding));
+    // biome-ignore lint/complexity/noArguments: pass through exactly what the caller gave
+    return original.apply(this, arguments as unknown as unknown[]);
+  };
+}
+
+/** `end` that reports its last chunk, then calls `original`. */
+function reportingEnd(original: Fn): Fn {
+  return function end(this: Tagged, chunk?: unknown, encoding?: unknown): unknown {
+    const ex = this[EXCHANGE];
+    // biome-ignore lint/complexity/noArguments: pass through exactly what the caller gave
+    if (ex === undefined) return original.apply(this, arguments as unknown as unknown[]);
+    if (typeof chunk !== 'function' && this.destroyed !== true)
+      ex.sent(byteLength(chunk, encoding));
+    ex.inEnd = true;
+    try {
+      // biome-ignore lint/complexity/noArguments: pass through exactly what the caller gave
+      return original.apply(this, arguments as unknown as unknown[]);
+    } finally {
+      ex.inEnd = false;
+    }
+  };
+}
+
+/** `push` (what the HTTP parser calls with each body chunk) that counts the bytes read. */
+function reportingPush(original: Fn): Fn {
+  return function push(this: Tagged, chunk: unknown, encoding?: unknown): unknown {
+    const ex = this[EXCHANGE];
+    if (ex !== undefined && chunk !== null) ex.received(byteLength(chunk, encoding));
+    // biome-ignore lint/complexity/noArguments: pass through exactly what the caller gave
+    return original.apply(this, arguments as unknown as unknown[]);
+  };
+}
+
+/** The prototype in `obj`'s chain that a class named `name` owns (Node's own class, not a subclass). */
+function classPrototype(obj: object, name: string): Record<PropertyKey, unknown> | undefined {
+  for (let p = Object.getPrototypeOf(obj); p !== null; p = Object.getPrototypeOf(p))
+    if (Object.hasOwn(p, 'constructor') && (p.constructor as { name?: string })?.name === name)
+      return p;
+  return undefined;
+}
+
+/**
+ * Wraps `keys` once on Node's own class prototype (`ServerResponse`, `IncomingMessage`), so that
+ * tracking a request afterwards costs one property write instead of three: new own properties on
+ * every request object are what made per-instance wrapping measurably slow. Untracked objects
+ * pay one symbol lookup. Returns false when `obj` is not an instance of that class (HTTP/2, test
+ * doubles), for which the caller wraps the instance instead.
+ */
+function wrapPrototype(obj: object, name: string, wrappers: [string, (f: Fn) => Fn][]): boolean {
+  if ((obj as Tagged)[WRAPPED] === true) return true;
+  const proto = classPrototype(obj, name);
+  if (proto === undefined) return false;
+  for (const [key, wrap] of wrappers) {
+    const original = proto[key];
+    if (typeof original !== 'function') return false;
+    Object.defineProperty(proto, key, {
+      value: wrap(original as Fn),
+      writable: true,
+      configurable: true,
+    });
+  }
+  Object.defineProperty(proto, WRAPPED, { value: true });
+  return true;
+}
+
+/**
+ * A request that may carry a body. GET and HEAD are taken to have none (RFC 9110 §9.3.1 gives
+ * such content no meaning), which spares the common case a header lookup and a property write.
+ */
+function mayHaveBody(method: string): boolean {
+  return method !== 'GET' && method !== 'HEAD';
+}
+
+// The direct prototype of the last response seen whose chain is wrapped: one comparison per
+// request instead of a lookup through the chain.
+let wrappedResponseProto: object | null = null;
+
+/**
+ * Follows one Node request/response pair: request body bytes as the parser pushes them, response
+ * bytes and the first body byte as they are written (so an SSE stream's TTFB is its first event,
+ * and its size what was really sent), and the end on the response's `close`, which Node emits
+ * both after a complete response and when the client goes away. A response closed before
+ * `end()` was called is an abort; that is what Fastify's `onResponse` never reports
+ * (fastify/fastify#6208) and on-finished reports as a success.
+ */
+export function trackNodeExchange<Req>(
+  exchange: Exchange<Req>,
+  req: NodeRequestLike,
+  res: NodeResponseLike,
+  method: string,
+): void {
+  const ex = exchange as Exchange<unknown>;
+  (res as Tagged)[EXCHANGE] = ex;
+  const proto = Object.getPrototypeOf(res);
+  if (proto !== wrappedResponseProto) {
+    if (
+      wrapPrototype(res, 'ServerResponse', [
+        ['write', reportingWrite],
+        ['end', reportingEnd],
+      ])
+    )
+      wrappedResponseProto = proto;
+    else {
+      res.write = reportingWrite(res.write as Fn);
+      res.end = reportingEnd(res.end as Fn);
+    }
+  }
+  if (typeof req.push === 'function' && mayHaveBody(method)) {
+    // Body bytes that arrived before the middleware ran are already buffered in the request.
+    ex.received(req.readableLength ?? 0);
+    (req as Tagged)[EXCHANGE] = ex;
+    if (!wrapPrototype(req, 'IncomingMessage', [['push', reportingPush]]))
+      req.push = reportingPush(req.push as Fn);
+  }
+  res.on('close', onClose);
+}
+
+function onClose(this: NodeResponseLike & Tagged): void {
+  const ex = this[EXCHANGE];
+  if (ex !== undefined) ex.end(this.headersSent ? this.statusCode : 0, !this.writableEnded);
+}

@@ -1,0 +1,124 @@
+import { createLens, type Lens, type MetricId } from '@inferlens/core';
+import type { AuthOptions } from './auth.js';
+import { setupError } from './errors.js';
+import type { ExcludeOption } from './paths.js';
+import type { StatusSources } from './status.js';
+
+/** Histogram bounds: one list for duration and time to first byte, or one per histogram. */
+export type BucketsOption =
+  | readonly number[]
+  | {
+      duration?: readonly number[];
+      timeToFirstByte?: readonly number[];
+      requestSize?: readonly number[];
+      responseSize?: readonly number[];
+    };
+
+/** What the request-recording middleware of every framework accepts. `Req` is its request type. */
+export interface RecordOptions<Req> {
+  /** The lens to record into; one is created for you when omitted (see `.lens` on the result). */
+  lens?: Lens;
+  /** Bucket bounds, applied when the middleware creates the lens (set them on your own lens). */
+  buckets?: BucketsOption;
+  /** Report `2xx`, `4xx`, … instead of `200`, `404`, … (default false). */
+  groupStatus?: boolean;
+  /** Keep the `method` label (default true). */
+  method?: boolean;
+  /** Paths never recorded, besides the endpoint paths: `'/ping'`, `'/static/*'`, `/^\/internal/`. */
+  exclude?: ExcludeOption;
+  /** Your own route template for a request; `undefined` falls back to the framework's. */
+  route?: (req: Req) => string | undefined;
+  /** Values of extra labels the HTTP rows declare (today `tenant`), read once when a request ends. */
+  labels?: Readonly<Record<string, (req: Req) => string | number | undefined>>;
+  /** Distinct values each custom label keeps before new ones read `#other` (default 100). */
+  maxLabelValues?: number;
+  /** Distinct route templates kept before new ones read `#other` (default 1000). */
+  maxRoutes?: number;
+}
+
+/** What the `/metrics`, `/health` and `/status` endpoints accept. */
+export interface EndpointOptions extends StatusSources {
+  lens?: Lens;
+  /** Path of the Prometheus endpoint, or false for none (default `/metrics`). */
+  metricsPath?: string | false;
+  /** Path of the liveness endpoint, or false for none (default `/health`). */
+  healthPath?: string | false;
+  /** Path of the readiness and summary endpoint, or false for none (default `/status`). */
+  statusPath?: string | false;
+  /** Protects `/metrics` and `/status` (never `/health`) with a bearer token or basic auth. */
+  auth?: AuthOptions;
+  /** Put before the HTTP metric names in `/metrics` (`myapp_` gives `myapp_http_requests_total`). */
+  prefix?: string;
+  /** Produces the exposition instead of `lens.scrape`, e.g. `scrapeWith(lens, [register]).scrape`. */
+  scrape?: (accept: string | undefined) => Promise<ScrapeLike> | ScrapeLike;
+}
+
+export interface ScrapeLike {
+  contentType: string;
+  body: string;
+}
+
+const BUCKET_IDS = {
+  duration: 'httpRequestDuration',
+  timeToFirstByte: 'httpTimeToFirstByte',
+  requestSize: 'httpRequestSize',
+  responseSize: 'httpResponseSize',
+} as const satisfies Record<string, MetricId>;
+
+/** The lens to use: the given one (whose buckets must agree) or a new one with the buckets. */
+export function resolveLens(pkg: string, lens: Lens | undefined, buckets?: BucketsOption): Lens {
+  if (lens !== undefined && (typeof lens !== 'object' || typeof lens.scrape !== 'function'))
+    setupError(pkg, '`lens` must be a lens from createLens() in @inferlens/core');
+  const wanted: Partial<Record<MetricId, readonly number[]>> = {};
+  if (Array.isArray(buckets)) {
+    wanted.httpRequestDuration = buckets;
+    wanted.httpTimeToFirstByte = buckets;
+  } else if (buckets !== undefined) {
+    if (typeof buckets !== 'object') setupError(pkg, '`buckets` must be an array or an object');
+    for (const [key, value] of Object.entries(buckets)) {
+      const id = BUCKET_IDS[key as keyof typeof BUCKET_IDS];
+      if (id === undefined)
+        setupError(pkg, `buckets.${key}: unknown; use ${Object.keys(BUCKET_IDS).join(', ')}`);
+      if (value !== undefined) wanted[id] = value as readonly number[];
+    }
+  }
+  if (lens === undefined) {
+    try {
+      return createLens({ engine: 'http', buckets: wanted });
+    } catch (error) {
+      setupError(pkg, (error as Error).message.replace(/^\[@inferlens\/core\] /, ''));
+    }
+  }
+  // Bounds belong to the lens's families; silently ignoring different ones would mislead.
+  for (const [id, bounds] of Object.entries(wanted)) {
+    const have = lens.store.family(id as MetricId).bounds;
+    if (have.length !== bounds.length || bounds.some((b, i) => b !== have[i]))
+      setupError(
+        pkg,
+        `buckets: this lens has other bounds for ${id}; pass them to createLens({ buckets })`,
+      );
+  }
+  return lens;
+}
+
+/** A positive integer option, or its default. */
+export function positiveInt(pkg: string, name: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || (value as number) < 1)
+    setupError(pkg, `${name}: must be a positive integer`);
+  return value as number;
+}
+
+/** An endpoint path option: a string starting with `/`, false, or the default. */
+export function endpointPath(
+  pkg: string,
+  name: string,
+  value: unknown,
+  fallback: string,
+): string | false {
+  if (value === undefined) return fallback;
+  if (value === false) return false;
+  if (typeof value !== 'string' || !value.startsWith('/'))
+    setupError(pkg, `${name}: must be a path starting with "/" or false`);
+  return value;
+}

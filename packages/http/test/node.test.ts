@@ -1,0 +1,102 @@
+import { EventEmitter } from 'node:events';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { manualLens } from '../../core/test/helpers.js';
+import { byteLength, HttpRecorder, trackNodeExchange } from '../src/index.js';
+import { histogram, seriesOf } from './support/store.js';
+
+/** A response that is not Node's ServerResponse (as HTTP/2 compat or a test double would be). */
+class FakeResponse extends EventEmitter {
+  headersSent = false;
+  statusCode = 200;
+  writableEnded = false;
+  written: string[] = [];
+  write(chunk: string): boolean {
+    this.headersSent = true;
+    this.written.push(chunk);
+    return true;
+  }
+  end(chunk?: string): this {
+    if (chunk) this.write(chunk);
+    this.writableEnded = true;
+    this.emit('close');
+    return this;
+  }
+}
+
+describe('trackNodeExchange', () => {
+  it('wraps the instance when the response is not a ServerResponse, counting end() once', () => {
+    const { lens, clock } = manualLens();
+    const recorder = new HttpRecorder<null>('@inferlens/test', { lens }, () => '/fake');
+    const res = new FakeResponse();
+    trackNodeExchange(recorder.begin('GET', '/fake', null)!, {}, res, 'GET');
+    clock.t += 5;
+    res.write('héllo ');
+    clock.t += 5;
+    res.end('world');
+    expect(res.written).toEqual(['héllo ', 'world']);
+    expect(histogram(lens, 'httpResponseSize').sum).toBe(12);
+    expect(histogram(lens, 'httpTimeToFirstByte').sum).toBe(0.005);
+    expect(seriesOf(lens, 'httpRequests')).toMatchObject([
+      { labels: { outcome: 'completed' }, value: 1 },
+    ]);
+  });
+
+  it('leaves untracked responses in the same process working as before', async () => {
+    // Tracking once wraps ServerResponse.prototype; a server without the middleware must not notice.
+    const { lens } = manualLens();
+    const recorder = new HttpRecorder<null>('@inferlens/test', { lens }, () => '/t');
+    const tracked = createServer((req, res) => {
+      trackNodeExchange(recorder.begin(req.method, req.url, null)!, req, res, req.method!);
+      res.end('tracked');
+    });
+    const plain = createServer((_req, res) => {
+      expect(res.write('a')).toBe(true);
+      res.end('b', () => res.emit('custom-done'));
+    });
+    const get = (port: number) =>
+      new Promise<string>((resolve, reject) => {
+        request({ port, host: '127.0.0.1' }, (r) => {
+          let body = '';
+          r.on('data', (c) => (body += c));
+          r.on('end', () => resolve(body));
+        })
+          .on('error', reject)
+          .end();
+      });
+    await new Promise<void>((r) => tracked.listen(0, '127.0.0.1', r));
+    await new Promise<void>((r) => plain.listen(0, '127.0.0.1', r));
+    expect(await get((tracked.address() as AddressInfo).port)).toBe('tracked');
+    expect(await get((plain.address() as AddressInfo).port)).toBe('ab');
+    tracked.close();
+    plain.close();
+    expect(seriesOf(lens, 'httpRequests')).toHaveLength(1);
+  });
+});
+
+describe('byteLength', () => {
+  it('counts UTF-8 and other encodings like Buffer, also without Buffer', () => {
+    const samples = [
+      '',
+      'ascii',
+      'héllo wörld',
+      '日本語',
+      '🙂 emoji',
+      'a\u{10FFFF}b',
+      '\uD800 lone surrogate',
+    ];
+    for (const s of samples) expect(byteLength(s)).toBe(Buffer.byteLength(s));
+    expect(byteLength('aGk=', 'base64')).toBe(2);
+    expect(byteLength(new Uint8Array(7))).toBe(7);
+    expect(byteLength(() => {})).toBe(0);
+    const saved = globalThis.Buffer;
+    try {
+      (globalThis as { Buffer?: unknown }).Buffer = undefined;
+      for (const s of [...samples, '\uDC00x', 'x\uD800'])
+        expect(byteLength(s), s).toBe(saved.byteLength(s));
+    } finally {
+      globalThis.Buffer = saved;
+    }
+  });
+});
