@@ -1,6 +1,6 @@
 import { escapeHelp, escapeHelpOpenMetrics, escapeLabelValue } from './escape.js';
 import type { MirroredSeries } from './mirror.js';
-import { type MetricDefinition, metricIds, schema } from './schema.js';
+import { type MetricDefinition, metricIds, schema } from './schema/index.js';
 import type { Series } from './series.js';
 import type { Family, Store } from './store.js';
 

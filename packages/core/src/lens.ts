@@ -1,7 +1,7 @@
 import { fail } from './errors.js';
 import { CONTENT_TYPES, type ExpositionFormat, negotiate, render } from './exposition.js';
 import { ModelHandles } from './handles.js';
-import { type LLM_LABELS, labelNamesOf, type MetricId, type Schema } from './schema.js';
+import { type LLM_LABELS, labelNamesOf, type MetricId, type Schema } from './schema/index.js';
 import type { CounterSeries } from './series.js';
 import { type Family, Store, type StoreOptions } from './store.js';
 import { type DropReason, MAX_SKEW_MS, RequestTracker, type TrackerContext } from './tracker.js';

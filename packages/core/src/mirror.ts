@@ -1,4 +1,4 @@
-import type { MetricId } from './schema.js';
+import type { MetricId } from './schema/index.js';
 
 /**
  * An engine's own histogram, kept with the engine's buckets: re-bucketing is lossy, so mirrored

@@ -1,7 +1,13 @@
 import { fail } from './errors.js';
 import { escapeLabelValue } from './escape.js';
 import type { MirroredSeries, MirrorSource } from './mirror.js';
-import { labelNamesOf, type MetricDefinition, type MetricId, metricIds, schema } from './schema.js';
+import {
+  labelNamesOf,
+  type MetricDefinition,
+  type MetricId,
+  metricIds,
+  schema,
+} from './schema/index.js';
 import { CounterSeries, GaugeSeries, HistogramSeries, type InvalidSink } from './series.js';
 
 /** OTel's overflow attribute (`otel.metric.overflow`), in Prometheus spelling. */

@@ -1,0 +1,91 @@
+import { HTTP_BYTES, HTTP_SECONDS } from './buckets.js';
+import type { MetricDefinition } from './types.js';
+
+/** HTTP metrics of the middleware packages, streaming-aware. */
+export const httpMetrics = {
+  // HTTP (middleware) — @inferlens/express, @inferlens/fastify, @inferlens/hono
+  // `tenant` is the one custom label: empty (and so absent) unless the app fills it from the
+  // request with the middleware's `labels` option, bounded to a number of distinct values.
+  httpRequests: {
+    kind: 'counter',
+    unit: '{request}',
+    promUnit: '',
+    help: 'Number of HTTP requests that ended, by route, status and outcome.',
+    definition:
+      'Counts each request once when it ends: outcome="completed" when the app ended the response, "aborted" when the client went away first (status 499 if no header was sent), "error" for a 5xx response or a body stream that failed; unmatched routes read route="#unmatched".',
+    scope: 'none',
+    labels: ['method', 'route', 'status', 'outcome', 'tenant'],
+    prometheus: 'http_requests_total',
+    otel: 'inferlens.http.server.requests',
+    semconv: false,
+  },
+  httpRequestDuration: {
+    kind: 'histogram',
+    unit: 's',
+    promUnit: 'seconds',
+    help: 'Time from request start to the end of the response body.',
+    definition:
+      'From the request reaching the middleware to the last byte of the response body (the end of a stream), or to the abort.',
+    scope: 'none',
+    labels: ['method', 'route', 'status', 'outcome', 'tenant'],
+    buckets: HTTP_SECONDS,
+    prometheus: 'http_request_duration_seconds',
+    otel: 'http.server.request.duration',
+    semconv: true,
+  },
+  httpTimeToFirstByte: {
+    kind: 'histogram',
+    unit: 's',
+    promUnit: 'seconds',
+    help: 'Time from request start to the first byte of the response body.',
+    definition:
+      'From the request reaching the middleware to the first body byte written (for SSE, the first event); the streaming analogue of TTFT at the HTTP layer.',
+    scope: 'none',
+    labels: ['method', 'route', 'tenant'],
+    buckets: HTTP_SECONDS,
+    prometheus: 'http_time_to_first_byte_seconds',
+    otel: 'inferlens.http.server.time_to_first_byte',
+    semconv: false,
+  },
+  httpRequestSize: {
+    kind: 'histogram',
+    unit: 'By',
+    promUnit: 'bytes',
+    help: 'Request body bytes actually read.',
+    definition: 'Bytes of request body read from the socket (not the Content-Length header).',
+    scope: 'none',
+    labels: ['method', 'route', 'tenant'],
+    buckets: HTTP_BYTES,
+    prometheus: 'http_request_size_bytes',
+    otel: 'http.server.request.body.size',
+    semconv: true,
+  },
+  httpResponseSize: {
+    kind: 'histogram',
+    unit: 'By',
+    promUnit: 'bytes',
+    help: 'Response body bytes actually written.',
+    definition:
+      'Bytes of response body written, counted as they are written, so streams and aborted streams count what was sent.',
+    scope: 'none',
+    labels: ['method', 'route', 'status', 'tenant'],
+    buckets: HTTP_BYTES,
+    prometheus: 'http_response_size_bytes',
+    otel: 'http.server.response.body.size',
+    semconv: true,
+  },
+  httpRequestsInFlight: {
+    kind: 'gauge',
+    unit: '{request}',
+    promUnit: '',
+    help: 'Number of HTTP requests being served.',
+    definition:
+      'Requests that reached the middleware and have not ended (completed, aborted or failed).',
+    scope: 'none',
+    labels: ['method'],
+    prometheus: 'http_requests_in_flight',
+    otel: 'http.server.active_requests',
+    semconv: true,
+    otelUpDown: true,
+  },
+} as const satisfies Record<string, MetricDefinition>;

@@ -1,0 +1,31 @@
+import type { MetricDefinition } from './types.js';
+
+/** The SDK's own health: what it refused and what it folded. */
+export const internalMetrics = {
+  seriesOverflow: {
+    kind: 'counter',
+    unit: '{series}',
+    promUnit: '',
+    help: 'Label sets folded into a metric’s overflow series because it reached its series limit.',
+    definition:
+      'Counts each new label set refused by the cardinality guard; its values went to the series labelled otel_metric_overflow="true".',
+    scope: 'none',
+    labels: ['metric'],
+    prometheus: 'inferlens_series_overflow_total',
+    otel: 'inferlens.series.overflow',
+    semconv: false,
+  },
+  eventsDropped: {
+    kind: 'counter',
+    unit: '{event}',
+    promUnit: '',
+    help: 'Engine events and tracker calls skipped as invalid, by reason.',
+    definition:
+      'unknown_id, duplicate, out_of_order, after_end, invalid_event, invalid_value, expired (a request that never ended), stopped, listener_error, name_clash (a bridged metric whose name we already publish).',
+    scope: 'none',
+    labels: ['reason'],
+    prometheus: 'inferlens_events_dropped_total',
+    otel: 'inferlens.events.dropped',
+    semconv: false,
+  },
+} as const satisfies Record<string, MetricDefinition>;
