@@ -1,7 +1,9 @@
 import { createServer } from 'node:http';
 import { createLens } from '@inferlens/core';
+import { scrapeWith } from '@inferlens/prom-client';
 import express from 'express';
 import express4 from 'express4';
+import { collectDefaultMetrics, Registry } from 'prom-client';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { histogram, seriesOf, total, waitFor } from '../../http/test/support/store.js';
@@ -134,6 +136,19 @@ describe.each([
 });
 
 describe('@inferlens/express', () => {
+  it('serves process metrics from prom-client beside the lens through `scrape`', async () => {
+    const lens = createLens({ engine: 'e' });
+    const registry = new Registry();
+    collectDefaultMetrics({ register: registry });
+    const app = buildApp(express, { lens, scrape: scrapeWith(lens, [registry]) });
+    await request(app).get('/hello');
+    const text = (await request(app).get('/metrics')).text;
+    expect(text).toContain(
+      'http_requests_total{method="GET",route="/hello",status="200",outcome="completed"} 1',
+    );
+    expect(text).toMatch(/^process_cpu_user_seconds_total \d/m);
+  });
+
   it('exports the middleware as default and by name, and creates a lens when none is given', () => {
     expect(inferlensDefault).toBe(inferlens);
     const mw = inferlens({ buckets: [0.1, 1] });
