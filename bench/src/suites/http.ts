@@ -38,7 +38,7 @@ const LABELS: Record<Framework, Record<Variant, string>> = {
   },
 };
 // autocannon measures in whole seconds.
-const ROUNDS = 6;
+const ROUNDS = 5;
 const SECONDS = 1;
 const WARMUP_SECONDS = 1;
 const CONNECTIONS = 32;
