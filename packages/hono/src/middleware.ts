@@ -117,7 +117,9 @@ export function inferlens(options: InferlensOptions = {}): InferlensMiddleware {
           } as RequestInit);
       }
     } catch {
-      // Never let recording break a request; the request simply goes unrecorded.
+      // Never let recording break a request. If following the Node response failed half-way,
+      // end the exchange with the body instead, so in-flight still comes back down.
+      node = undefined;
     }
     if (ex === undefined) return next();
     try {
