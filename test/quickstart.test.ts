@@ -163,6 +163,15 @@ describe('examples/quickstart, load off', () => {
       expect(total(samples, name('requestsRunning'), model)).toBe(0);
       expect(total(samples, name('requestsWaiting'), model)).toBe(0);
       expect(samples.some((s) => s.name === name('kvCacheUsage'))).toBe(true);
+      // @inferlens/fastify saw the same requests at the HTTP layer: the two answered, streamed
+      // and not, and the two refused (404, 400), each with a first byte.
+      const route = { method: 'POST', route: '/v1/chat/completions' };
+      const ok = { ...route, status: '200', outcome: 'completed' };
+      expect(total(samples, name('httpRequests'), ok)).toBe(2);
+      expect(total(samples, name('httpRequests'), { ...route, status: '404' })).toBe(1);
+      expect(total(samples, name('httpRequests'), { ...route, status: '400' })).toBe(1);
+      expect(total(samples, `${name('httpTimeToFirstByte')}_count`, route)).toBe(4);
+      expect(total(samples, name('httpRequestsInFlight'))).toBe(0);
     }
   });
 
@@ -186,6 +195,13 @@ describe('examples/quickstart, load off', () => {
     expect(total(samples, name('requests'), { finish_reason: 'abort' })).toBe(1);
     expect(total(samples, name('requestsRunning'))).toBe(0);
     expect(total(samples, name('requestsWaiting'))).toBe(0);
+    // The HTTP layer records the same disconnect once, as aborted.
+    expect(
+      total(samples, name('httpRequests'), {
+        route: '/v1/chat/completions',
+        outcome: 'aborted',
+      }),
+    ).toBe(1);
   });
 
   it('exits 0 soon after SIGTERM', async () => {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import { type Generation, type SimulatedEngine, SimulatedEngineError } from '@inferlens/testkit';
 import {
   ApiError,
@@ -12,7 +12,6 @@ import {
   usageInfo,
 } from './openai.js';
 
-const MAX_BODY_BYTES = 1 << 20;
 const DEFAULT_MAX_TOKENS = 256;
 
 /**
@@ -21,10 +20,10 @@ const DEFAULT_MAX_TOKENS = 256;
  */
 export async function chatCompletions(
   engine: SimulatedEngine,
-  req: IncomingMessage,
+  body: unknown,
   res: ServerResponse,
 ): Promise<void> {
-  const request = parseChatRequest(await readJson(req), DEFAULT_MAX_TOKENS);
+  const request = parseChatRequest(body, DEFAULT_MAX_TOKENS);
   if (request.model !== undefined && request.model !== engine.model)
     throw new ApiError(
       404,
@@ -141,20 +140,4 @@ export function sendJson(res: ServerResponse, status: number, body: object): voi
     'content-length': Buffer.byteLength(text),
   });
   res.end(text);
-}
-
-async function readJson(req: IncomingMessage): Promise<unknown> {
-  let size = 0;
-  const parts: Buffer[] = [];
-  for await (const part of req as AsyncIterable<Buffer>) {
-    size += part.length;
-    if (size > MAX_BODY_BYTES)
-      throw new ApiError(413, 'BadRequestError', 'The request body is too large.');
-    parts.push(part);
-  }
-  try {
-    return JSON.parse(Buffer.concat(parts).toString('utf8'));
-  } catch {
-    throw new ApiError(400, 'BadRequestError', 'The request body is not valid JSON.', 'body');
-  }
 }

@@ -1,9 +1,8 @@
-import type { AddressInfo } from 'node:net';
 import { createLens, instrument } from '@inferlens/core';
 import { SimulatedEngine } from '@inferlens/testkit';
 import { parseCli, type QuickstartArgs, USAGE } from './args.js';
 import { startLoad } from './load.js';
-import { createQuickstartServer } from './server.js';
+import { createQuickstartApp } from './server.js';
 import { snapshot, startSummary } from './summary.js';
 
 /** Tests parse this exact prefix; keep it stable. */
@@ -32,18 +31,19 @@ const engine = new SimulatedEngine({
 });
 const lens = createLens({ engine: 'simulated' });
 const instrumentation = instrument(engine, { lens });
-const server = createQuickstartServer(engine, lens);
+const app = await createQuickstartApp(engine, lens);
 const startedAt = performance.now();
 
-server.on('error', (error) => {
+try {
+  await app.listen({ port: args.port, host: args.host });
+} catch (error) {
   console.error(
-    `inferlens quickstart: cannot listen on ${args.host}:${args.port}: ${error.message}`,
+    `inferlens quickstart: cannot listen on ${args.host}:${args.port}: ${(error as Error).message}`,
   );
   process.exit(1);
-});
-
-server.listen(args.port, args.host, () => {
-  const { port } = server.address() as AddressInfo;
+}
+{
+  const { port } = app.server.address() as { port: number };
   const host = args.host.includes(':') ? `[${args.host}]` : args.host;
   const url = `http://${host}:${port}`;
   console.log(`${LISTENING} ${url}`);
@@ -79,11 +79,11 @@ server.listen(args.port, args.host, () => {
     await load?.stop();
     // Aborts what external clients still wait for; their streams end with finish_reason "abort".
     engine.close();
-    server.close();
+    void app.close();
     // Streams end within a few microtasks; 100 ms lets their last bytes out. Then every socket
     // goes, including those fetch opened ahead of a request that never came, which
     // closeIdleConnections() does not count as idle.
-    setTimeout(() => server.closeAllConnections(), 100);
+    setTimeout(() => app.server.closeAllConnections(), 100);
     const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
     const total = snapshot(lens, performance.now());
     console.log(
@@ -96,4 +96,4 @@ server.listen(args.port, args.host, () => {
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   if (args.duration !== undefined)
     setTimeout(() => void shutdown('duration'), args.duration * 1000).unref();
-});
+}

@@ -1,48 +1,79 @@
-import { createServer, type Server } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import type { Lens } from '@inferlens/core';
+import { inferlens } from '@inferlens/fastify';
 import type { SimulatedEngine } from '@inferlens/testkit';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { chatCompletions, sendJson } from './chat.js';
 import { ApiError } from './openai.js';
 
+/** vLLM's request body limit is generous; 1 MiB holds any chat this example serves. */
+const BODY_LIMIT = 1 << 20;
+
 /**
- * The quickstart's HTTP server, on plain `node:http`: the OpenAI-compatible chat endpoint backed by
- * the simulated engine, `/v1/models`, `/metrics` from the lens and `/health`.
+ * The quickstart's HTTP server on Fastify: the OpenAI-compatible chat endpoint backed by the
+ * simulated engine and `/v1/models`, with `@inferlens/fastify` recording every request (time to
+ * first byte, end of stream, aborts) and serving `/metrics`, `/health` and `/status`.
  *
  * @example
- * const server = createQuickstartServer(engine, lens);
- * server.listen(8787, '127.0.0.1');
+ * const app = await createQuickstartApp(engine, lens);
+ * await app.listen({ port: 8787, host: '127.0.0.1' });
  */
-export function createQuickstartServer(engine: SimulatedEngine, lens: Lens): Server {
-  return createServer(async function quickstart(req, res) {
-    const path = (req.url ?? '/').split('?', 1)[0];
+export async function createQuickstartApp(
+  engine: SimulatedEngine,
+  lens: Lens,
+): Promise<FastifyInstance> {
+  const app = Fastify({ bodyLimit: BODY_LIMIT });
+  await app.register(inferlens, {
+    lens,
+    version: '0.1.0',
+    ready: () =>
+      engine.closed ? { ready: false, state: 'closed' } : { ready: true, state: 'running' },
+  });
+
+  // OpenAI clients send JSON whatever content type they name; parse every body as JSON.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => {
     try {
-      if (path === '/v1/chat/completions') {
-        if (req.method !== 'POST') throw notAllowed('POST');
-        await chatCompletions(engine, req, res);
-      } else if (path === '/metrics') {
-        if (req.method !== 'GET') throw notAllowed('GET');
-        const { contentType, body } = await lens.scrape(req.headers.accept);
-        res.writeHead(200, {
-          'content-type': contentType,
-          'content-length': Buffer.byteLength(body),
-        });
-        res.end(body);
-      } else if (path === '/health') {
-        // vLLM answers 200 with an empty body while the engine is up.
-        res.writeHead(engine.closed ? 503 : 200, { 'content-length': 0 }).end();
-      } else if (path === '/v1/models' && req.method === 'GET') {
-        const card = { id: engine.model, object: 'model', created: 0, owned_by: 'inferlens' };
-        sendJson(res, 200, { object: 'list', data: [card] });
-      } else throw new ApiError(404, 'NotFoundError', `No route for ${req.method} ${path}.`);
-    } catch (error) {
-      const e =
-        error instanceof ApiError ? error : new ApiError(500, 'InternalServerError', String(error));
-      if (!res.headersSent) sendJson(res, e.status, e.toJSON());
-      else res.destroy();
+      done(null, body === '' ? undefined : JSON.parse(body as string));
+    } catch {
+      done(new ApiError(400, 'BadRequestError', 'The request body is not valid JSON.', 'body'));
     }
   });
+  app.setErrorHandler((error, _request, reply) => {
+    const e = asApiError(error);
+    void reply.code(e.status).send(e.toJSON());
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const e = new ApiError(404, 'NotFoundError', `No route for ${request.method} ${request.url}.`);
+    void reply.code(404).send(e.toJSON());
+  });
+
+  app.post('/v1/chat/completions', (request, reply) => {
+    // The stream is written to the raw response as vLLM writes it; the plugin follows the raw
+    // response, so hijacking keeps every byte, the first-byte time and a disconnect recorded.
+    reply.hijack();
+    return chatCompletions(engine, request.body, reply.raw).catch((error: unknown) =>
+      sendError(reply.raw, error),
+    );
+  });
+  app.get('/v1/models', async () => ({
+    object: 'list',
+    data: [{ id: engine.model, object: 'model', created: 0, owned_by: 'inferlens' }],
+  }));
+  return app;
 }
 
-function notAllowed(method: string): ApiError {
-  return new ApiError(405, 'MethodNotAllowed', `Use ${method}.`);
+function asApiError(error: unknown): ApiError {
+  if (error instanceof ApiError) return error;
+  const status = (error as { statusCode?: number }).statusCode;
+  // Fastify's own errors (body too large, bad method) keep their status.
+  if (typeof status === 'number' && status >= 400 && status < 500)
+    return new ApiError(status, 'BadRequestError', (error as Error).message);
+  return new ApiError(500, 'InternalServerError', String(error));
+}
+
+function sendError(res: ServerResponse, error: unknown): void {
+  if (res.headersSent) return void res.destroy();
+  const e = asApiError(error);
+  sendJson(res, e.status, e.toJSON());
 }
