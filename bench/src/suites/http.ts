@@ -101,8 +101,8 @@ function median(values: number[]): number {
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
-const pct = (n: number, base: number) =>
-  `${n >= base ? '+' : '−'}${Math.abs((n / base - 1) * 100).toFixed(1)} %`;
+/** A ratio as a signed percentage change. */
+const pct = (r: number) => `${r >= 1 ? '+' : '−'}${Math.abs((r - 1) * 100).toFixed(1)} %`;
 
 export async function run(): Promise<{ title: string; table: string; notes?: string[] }> {
   const servers: Running[] = [];
@@ -113,12 +113,17 @@ export async function run(): Promise<{ title: string; table: string; notes?: str
       if (r.status === 'fulfilled') servers.push(r.value);
     if (servers.length < starting.length) throw new Error('an HTTP bench server did not start');
     for (const s of servers) await measure(s, WARMUP_SECONDS);
+    // Each round measures one framework's variants back to back (in a rotating order), so the
+    // ratio to bare compares runs seconds apart; the table shows medians of those ratios.
     for (let round = 0; round < ROUNDS; round++)
-      for (let k = 0; k < servers.length; k++) {
-        const s = servers[(k + round * 5) % servers.length]!;
-        const [rate, cpu] = await measure(s, SECONDS);
-        s.rates.push(rate);
-        s.cpu.push(cpu);
+      for (const f of FRAMEWORKS) {
+        const group = servers.filter((s) => s.framework === f);
+        for (let k = 0; k < group.length; k++) {
+          const s = group[(k + round) % group.length]!;
+          const [rate, cpu] = await measure(s, SECONDS);
+          s.rates.push(rate);
+          s.cpu.push(cpu);
+        }
       }
   } finally {
     for (const s of servers) s.child.kill();
@@ -129,11 +134,11 @@ export async function run(): Promise<{ title: string; table: string; notes?: str
     const bare = of('bare');
     for (const v of VARIANTS) {
       const s = of(v);
-      const [rate, cpu] = [median(s.rates), median(s.cpu)];
-      const [bRate, bCpu] = [median(bare.rates), median(bare.cpu)];
-      const vs = v === 'bare' ? ['', ''] : [pct(rate, bRate), pct(cpu, bCpu)];
+      const ratio = (mine: number[], base: number[]) => median(mine.map((x, i) => x / base[i]!));
+      const vs =
+        v === 'bare' ? ['', ''] : [pct(ratio(s.rates, bare.rates)), pct(ratio(s.cpu, bare.cpu))];
       rows.push(
-        `| ${f} | ${LABELS[f][v]} | ${Math.round(rate).toLocaleString('en-US')} | ${vs[0]} | ${cpu.toFixed(1)} µs | ${vs[1]} |`,
+        `| ${f} | ${LABELS[f][v]} | ${Math.round(median(s.rates)).toLocaleString('en-US')} | ${vs[0]} | ${median(s.cpu).toFixed(1)} µs | ${vs[1]} |`,
       );
     }
   }
@@ -145,7 +150,7 @@ export async function run(): Promise<{ title: string; table: string; notes?: str
       ...rows,
     ].join('\n'),
     notes: [
-      `autocannon, ${CONNECTIONS} connections × ${PIPELINING} pipelined, ${ROUNDS} rounds of ${SECONDS} s per server after a ${WARMUP_SECONDS} s warm-up; medians over rounds. Servers and the load generator are separate processes on one machine: on few cores the generator competes with the server, so req/s is noisy and CPU per request is the steadier figure.`,
+      `autocannon, ${CONNECTIONS} connections × ${PIPELINING} pipelined, ${ROUNDS} rounds of ${SECONDS} s per server after a ${WARMUP_SECONDS} s warm-up; medians over rounds, and for the changes the median of each round's ratio to bare measured seconds apart. Servers and the load generator are separate processes on one machine: on few cores the generator competes with the server, so req/s is noisy and CPU per request is the steadier figure.`,
       'inferlens records per request: the request counter, duration to the end of the body, time to first byte, request and response bytes, and in-flight. express-prom-bundle (method and path labels on) and fastify-metrics (histogram only, no summary, no default metrics) record one duration histogram; @hono/prometheus a counter and a histogram.',
       'Hono answers a single-handler app without composing middleware or promises; any middleware, the empty one included, gives that up, which is the gap between "bare" and "empty middleware".',
     ],
