@@ -175,6 +175,27 @@ describe('examples/quickstart, load off', () => {
     }
   });
 
+  it('reports readiness and whether a GPU is there on /status, and NVML health on /metrics', async () => {
+    const res = await fetch(`${qs.url}/status`);
+    expect(res.status).toBe(200);
+    const status = (await res.json()) as {
+      status: string;
+      engine: { state: string };
+      gpu: { available: boolean; reason?: string };
+    };
+    expect(status.status).toBe('ready');
+    expect(status.engine.state).toBe('running');
+    // CI machines have no GPU: NVML is reported unavailable with a reason, and nothing else breaks.
+    // On a GPU machine the same check sees available: true.
+    const { samples } = await scrape(qs, PROMETHEUS_ACCEPT);
+    const up = samples.find((s) => s.name === name('nvmlUp'));
+    expect(up?.value).toBe(status.gpu.available ? 1 : 0);
+    if (!status.gpu.available) {
+      expect(status.gpu.reason).toMatch(/^[a-z_]+$/);
+      expect(up?.labels.reason).toBe(status.gpu.reason);
+    }
+  });
+
   it('aborts the generation when the client disconnects', async () => {
     const controller = new AbortController();
     const res = await chat(

@@ -1,4 +1,5 @@
 import { createLens, instrument } from '@inferlens/core';
+import { createGpuSource } from '@inferlens/nvml';
 import { SimulatedEngine } from '@inferlens/testkit';
 import { parseCli, type QuickstartArgs, USAGE } from './args.js';
 import { startLoad } from './load.js';
@@ -31,7 +32,10 @@ const engine = new SimulatedEngine({
 });
 const lens = createLens({ engine: 'simulated' });
 const instrumentation = instrument(engine, { lens });
-const app = await createQuickstartApp(engine, lens);
+// The real GPUs of this machine, if it has any: on one without, /metrics says
+// inferlens_nvml_up{reason="library_not_found"} 0 and /status says why. Nothing else changes.
+const gpus = createGpuSource({ lens, intervalMs: 5000 });
+const app = await createQuickstartApp(engine, lens, gpus);
 const startedAt = performance.now();
 
 try {
@@ -90,6 +94,7 @@ try {
       `inferlens quickstart stopped (${why}) after ${seconds} s: ${total.requests} requests, ${total.generationTokens} tokens`,
     );
     instrumentation.stop();
+    gpus.close();
     lens.close();
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));

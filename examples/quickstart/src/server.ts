@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Lens } from '@inferlens/core';
 import { inferlens } from '@inferlens/fastify';
+import type { GpuSource } from '@inferlens/nvml';
 import type { SimulatedEngine } from '@inferlens/testkit';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { chatCompletions, sendJson } from './chat.js';
@@ -15,17 +16,20 @@ const BODY_LIMIT = 1 << 20;
  * first byte, end of stream, aborts) and serving `/metrics`, `/health` and `/status`.
  *
  * @example
- * const app = await createQuickstartApp(engine, lens);
+ * const app = await createQuickstartApp(engine, lens, createGpuSource({ lens }));
  * await app.listen({ port: 8787, host: '127.0.0.1' });
  */
 export async function createQuickstartApp(
   engine: SimulatedEngine,
   lens: Lens,
+  gpus?: GpuSource,
 ): Promise<FastifyInstance> {
   const app = Fastify({ bodyLimit: BODY_LIMIT });
   await app.register(inferlens, {
     lens,
     version: '0.1.0',
+    // /status shows whether NVML sees a GPU here, and why not (no driver, no GPU, …).
+    ...(gpus ? { gpu: () => gpus.status() } : {}),
     ready: () =>
       engine.closed ? { ready: false, state: 'closed' } : { ready: true, state: 'running' },
   });
