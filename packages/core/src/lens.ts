@@ -59,6 +59,7 @@ export class Lens {
   readonly #hooks = new Set<CollectHook>();
   readonly #maxActive: number;
   #sweeper: unknown;
+  #closed = false;
 
   constructor(options: LensOptions) {
     if (!options || typeof options.engine !== 'string' || options.engine === '')
@@ -123,7 +124,7 @@ export class Lens {
       else this.drop('invalid_value');
     }
     if (this.#ctx.active.size >= this.#maxActive) this.#evictOldest();
-    if (this.#sweeper === undefined) this.#startSweeper();
+    if (this.#sweeper === undefined && !this.#closed) this.#startSweeper();
     return new RequestTracker(this.#ctx, handles, t);
   }
 
@@ -218,8 +219,8 @@ export class Lens {
 
   /** Stops the expiry timer. Recording keeps working; idle requests then expire at collection. */
   close(): void {
-    if (this.#sweeper !== undefined) clearInterval(this.#sweeper);
-    this.#sweeper = undefined;
+    this.#closed = true;
+    this.#stopSweeper();
   }
 
   /** Live requests (not yet ended). */
@@ -234,11 +235,17 @@ export class Lens {
     }
   }
 
+  #stopSweeper(): void {
+    if (this.#sweeper !== undefined) clearInterval(this.#sweeper);
+    this.#sweeper = undefined;
+  }
+
   #startSweeper(): void {
     const every = Math.min(Math.max(this.requestTimeoutMs / 4, 1000), 60_000);
     const handle = setInterval(() => {
       this.expireIdle();
-      if (this.#ctx.active.size === 0) this.close();
+      // Idle: no timer until the next request.
+      if (this.#ctx.active.size === 0) this.#stopSweeper();
     }, every);
     // Never keep the process alive for a sweep (unref exists on Node and Bun timers).
     (handle as { unref?: () => void }).unref?.();

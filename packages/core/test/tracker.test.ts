@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { manualLens } from './helpers.js';
 
 describe('RequestTracker', () => {
@@ -162,5 +162,24 @@ describe('RequestTracker', () => {
     expect(lens.store.family('eventsDropped').series(['invalid_value']).value).toBe(3);
     expect(h.timeToFirstToken.sum).toBe(0);
     expect(h.e2eRequestLatency.sum).toBeCloseTo(0.005, 12);
+  });
+
+  it('runs its expiry timer only while requests are live, and never after close()', () => {
+    vi.useFakeTimers();
+    try {
+      const { lens } = manualLens({ requestTimeoutMs: 4000 });
+      expect(vi.getTimerCount()).toBe(0);
+      const r = lens.request({ model: 'm' });
+      expect(vi.getTimerCount()).toBe(1);
+      r.finish();
+      vi.advanceTimersByTime(1000); // the sweep finds nothing live and stops
+      expect(vi.getTimerCount()).toBe(0);
+      lens.close();
+      lens.request({ model: 'm' }).queued();
+      expect(vi.getTimerCount()).toBe(0);
+      expect(lens.expireIdle(10_000)).toBe(1); // idle requests still expire, at collection
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
