@@ -1,12 +1,4 @@
-import { defineConfig } from 'tsup';
+import { packageConfig } from '../../tsup.shared';
 
-export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  clean: true,
-  sourcemap: true,
-  target: 'node20',
-  // import.meta.url locates the package root (and its prebuilds/) in the CommonJS build too.
-  shims: true,
-});
+// import.meta.url locates the package root (and its prebuilds/) in the CommonJS build too.
+export default packageConfig({ shims: true });

@@ -1,14 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { defineConfig } from 'tsup';
+import { packageConfig } from '../../tsup.shared';
 
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 
-export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  clean: true,
-  sourcemap: true,
-  target: 'node20',
-  define: { __INFERLENS_OTEL_VERSION__: JSON.stringify(version) },
-});
+export default packageConfig({ define: { __INFERLENS_OTEL_VERSION__: JSON.stringify(version) } });
