@@ -10,7 +10,7 @@ export type {
   RequestId,
   SchedulerStats,
 } from './instrument.js';
-export { instrument, recordStats } from './instrument.js';
+export { ENGINE_EVENTS, instrument, recordStats } from './instrument.js';
 export type { LabelsOf, LensOptions, ScrapeResult } from './lens.js';
 export { createLens, Lens } from './lens.js';
 export type { MirroredHistogram, MirroredSeries, MirrorSource } from './mirror.js';

@@ -66,7 +66,8 @@ export interface Instrumentation {
   stop(): void;
 }
 
-const EVENTS: readonly EngineEventName[] = [
+/** Every event `instrument()` listens to, in lifecycle order. */
+export const ENGINE_EVENTS: readonly EngineEventName[] = [
   'queued',
   'scheduled',
   'firstToken',
@@ -99,8 +100,8 @@ export function instrument(engine: EventSource, options: InstrumentOptions): Ins
     fail('instrument: pass { lens } from createLens()');
   const names = options.eventNames ?? {};
   for (const k of Object.keys(names))
-    if (!EVENTS.includes(k as EngineEventName))
-      fail(`instrument: eventNames has unknown event "${k}"; known: ${EVENTS.join(', ')}`);
+    if (!ENGINE_EVENTS.includes(k as EngineEventName))
+      fail(`instrument: eventNames has unknown event "${k}"; known: ${ENGINE_EVENTS.join(', ')}`);
   const defaultModel = options.model;
   const live = new Map<RequestId, RequestTracker>();
   const tracked = (p: unknown): RequestTracker | undefined => {
@@ -149,7 +150,7 @@ export function instrument(engine: EventSource, options: InstrumentOptions): Ins
   };
 
   const attached: [string, Listener][] = [];
-  for (const event of EVENTS) {
+  for (const event of ENGINE_EVENTS) {
     const handler = handlers[event];
     // A listener must never throw into the engine's emit().
     const safe: Listener = (payload) => {

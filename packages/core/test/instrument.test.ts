@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { EventEmitter as EventEmitter3 } from 'eventemitter3';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type EngineEventName, type EventSource, instrument } from '../src/index.js';
+import { ENGINE_EVENTS, type EventSource, instrument } from '../src/index.js';
 import { manualLens } from './helpers.js';
 
 const dropped = (lens: ReturnType<typeof manualLens>['lens'], reason: string) =>
@@ -115,17 +115,7 @@ describe('instrument', () => {
   });
 
   it('survives any sequence of events: nothing escapes and in-flight gauges return to 0', () => {
-    const names: EngineEventName[] = [
-      'queued',
-      'scheduled',
-      'firstToken',
-      'tokens',
-      'finished',
-      'failed',
-      'aborted',
-      'preempted',
-      'stats',
-    ];
+    const names = ENGINE_EVENTS;
     const anyValue = fc.oneof(
       fc.double(),
       fc.integer(),
