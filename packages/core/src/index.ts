@@ -11,7 +11,8 @@ export type {
   SchedulerStats,
 } from './instrument.js';
 export { ENGINE_EVENTS, instrument, recordStats } from './instrument.js';
-export type { LabelsOf, LensOptions, ScrapeResult } from './lens.js';
+export type { ExtraLabels } from './labels.js';
+export type { ExtraLabelsOf, LabelsOf, LensOptions, ScrapeResult } from './lens.js';
 export { createLens, Lens } from './lens.js';
 export type { MirroredHistogram, MirroredSeries, MirrorSource } from './mirror.js';
 export type { LabelScope, MetricDefinition, MetricId, MetricKind, Schema } from './schema/index.js';

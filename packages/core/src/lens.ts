@@ -1,7 +1,8 @@
 import { fail } from './errors.js';
 import { CONTENT_TYPES, type ExpositionFormat, negotiate, render } from './exposition.js';
 import { ModelHandles } from './handles.js';
-import { type LLM_LABELS, labelNamesOf, type MetricId, type Schema } from './schema/index.js';
+import type { ExtraLabels } from './labels.js';
+import type { LLM_LABELS, MetricId, Schema } from './schema/index.js';
 import type { CounterSeries } from './series.js';
 import { type Family, Store, type StoreOptions } from './store.js';
 import { type DropReason, MAX_SKEW_MS, RequestTracker, type TrackerContext } from './tracker.js';
@@ -21,12 +22,24 @@ export interface LensOptions extends StoreOptions {
   clock?: () => number;
 }
 
-/** Label names a metric accepts in {@link Lens.series}: its row's labels. */
-export type LabelsOf<Id extends MetricId> = Partial<
+/** The extra label names `X` (a lens's `extraLabels`) declares for metric `Id`. */
+export type ExtraLabelsOf<X, Id extends MetricId> = Id extends keyof X
+  ? X[Id] extends readonly (infer L extends string)[]
+    ? L
+    : never
+  : never;
+
+/**
+ * Label names a metric accepts in {@link Lens.series}: its row's labels, and the extra labels the
+ * lens was created with (`Extra`). Labels added later with `Family.addLabels` are accepted at
+ * run time; TypeScript does not know them.
+ */
+export type LabelsOf<Id extends MetricId, Extra extends string = never> = Partial<
   Record<
-    Schema[Id]['scope'] extends 'llm'
-      ? (typeof LLM_LABELS)[number] | Schema[Id]['labels'][number]
-      : Schema[Id]['labels'][number],
+    | (Schema[Id]['scope'] extends 'llm'
+        ? (typeof LLM_LABELS)[number] | Schema[Id]['labels'][number]
+        : Schema[Id]['labels'][number])
+    | Extra,
     string
   >
 >;
@@ -49,7 +62,8 @@ const MAX_CACHED_MODELS = 2000;
  * r.queued(); r.started(); r.tokens(1); r.finish({ promptTokens: 12 });
  * const { contentType, body } = await lens.scrape(req.headers.accept);
  */
-export class Lens {
+// biome-ignore lint/complexity/noBannedTypes: `{}` is the "no extra labels" default of the type parameter
+export class Lens<X extends ExtraLabels = {}> {
   readonly store: Store;
   readonly engine: string;
   readonly requestTimeoutMs: number;
@@ -148,10 +162,13 @@ export class Lens {
    * @example
    * lens.series('modelLoadTime', { model_name: 'llama-3-8b' }).set(41.7);
    */
-  series<Id extends MetricId>(id: Id, labels: LabelsOf<Id> = {}): ReturnType<Family<Id>['series']> {
+  series<Id extends MetricId>(
+    id: Id,
+    labels: LabelsOf<Id, ExtraLabelsOf<X, Id>> = {},
+  ): ReturnType<Family<Id>['series']> {
     const family = this.store.family(id);
     if (!family) fail(`series: unknown metric id "${String(id)}"`);
-    const names = labelNamesOf(family.def);
+    const names = family.ownLabelNames;
     const given = labels as Record<string, string | undefined>;
     for (const k of Object.keys(given))
       if (!names.includes(k))
@@ -253,7 +270,16 @@ export class Lens {
   }
 }
 
-/** Creates a {@link Lens}. Bad options throw here, at setup, with a message naming the option. */
-export function createLens(options: LensOptions): Lens {
-  return new Lens(options);
+/**
+ * Creates a {@link Lens}. Bad options throw here, at setup, with a message naming the option.
+ *
+ * @example
+ * const lens = createLens({ engine: 'vllm', extraLabels: { httpRequests: ['tenant'] } });
+ * lens.series('httpRequests', { method: 'GET', route: '/', tenant: 'acme' }).inc();
+ */
+// biome-ignore lint/complexity/noBannedTypes: `{}` is the "no extra labels" default of the type parameter
+export function createLens<const X extends ExtraLabels = {}>(
+  options: LensOptions & { extraLabels?: X },
+): Lens<X> {
+  return new Lens<X>(options);
 }

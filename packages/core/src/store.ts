@@ -1,5 +1,12 @@
 import { fail } from './errors.js';
 import { escapeLabelValue } from './escape.js';
+import {
+  type ExtraLabels,
+  LABEL_NAME,
+  newExtraLabels,
+  OVERFLOW_LABEL,
+  RESERVED_LABELS,
+} from './labels.js';
 import type { MirroredSeries, MirrorSource } from './mirror.js';
 import {
   labelNamesOf,
@@ -10,11 +17,9 @@ import {
 } from './schema/index.js';
 import { CounterSeries, GaugeSeries, HistogramSeries, type InvalidSink } from './series.js';
 
-/** OTel's overflow attribute (`otel.metric.overflow`), in Prometheus spelling. */
-export const OVERFLOW_LABEL = 'otel_metric_overflow';
+export { OVERFLOW_LABEL };
 export const DEFAULT_SERIES_LIMIT = 2000;
 
-const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const NONE: readonly MirroredSeries[] = Object.freeze([]);
 
 export interface StoreOptions {
@@ -24,6 +29,12 @@ export interface StoreOptions {
   buckets?: Partial<Record<MetricId, readonly number[]>>;
   /** Distinct label sets a metric keeps before new ones fold into its overflow series. */
   seriesLimit?: number | Partial<Record<MetricId | 'default', number>>;
+  /**
+   * Label names appended to a metric's own labels (before the constant labels), e.g.
+   * `{ httpRequests: ['tenant'] }`. A series leaves a label it has no value for out, so code that
+   * does not know the label records as before.
+   */
+  extraLabels?: ExtraLabels;
 }
 
 /** The series type of a row; distributes over unions, so a family of any id yields `Series`. */
@@ -37,15 +48,16 @@ type SeriesOf<D extends MetricDefinition> = D extends { kind: 'counter' }
 export class Family<Id extends MetricId = MetricId> {
   readonly id: Id;
   readonly def: (typeof schema)[Id];
-  /** Label names in exposition order: the row's labels, then the constant labels. */
-  readonly labelNames: readonly string[];
   readonly bounds: Float64Array;
   readonly limit: number;
   readonly #series = new Map<string, SeriesOf<(typeof schema)[Id]>>();
+  readonly #constNames: readonly string[];
   readonly #constValues: readonly string[];
   /** The constant labels as exposition text (`worker_id="w1"`), escaped once. */
   readonly constText: string;
-  readonly #ownLabelCount: number;
+  /** The row's labels and the extra labels: the values `series()` takes, in this order. */
+  #ownNames: readonly string[];
+  #labelNames: readonly string[];
   readonly #invalid: InvalidSink;
   readonly #onOverflow: (family: Family) => void;
   #overflow: SeriesOf<(typeof schema)[Id]> | undefined;
@@ -57,13 +69,21 @@ export class Family<Id extends MetricId = MetricId> {
     limit: number,
     invalid: InvalidSink,
     onOverflow: (family: Family) => void,
+    extraLabels: readonly string[] = [],
   ) {
     this.id = id;
     this.def = schema[id];
-    const own = labelNamesOf(this.def);
-    this.#ownLabelCount = own.length;
-    this.labelNames = [...own, ...Object.keys(constLabels)];
+    this.#constNames = Object.keys(constLabels);
     this.#constValues = Object.values(constLabels);
+    const extra = newExtraLabels(
+      `extraLabels.${id}`,
+      extraLabels,
+      labelNamesOf(this.def),
+      this.#constNames,
+      [],
+    );
+    this.#ownNames = Object.freeze([...labelNamesOf(this.def), ...extra]);
+    this.#labelNames = Object.freeze([...this.#ownNames, ...this.#constNames]);
     this.constText = Object.entries(constLabels)
       .map(([k, v]) => `${k}="${escapeLabelValue(v)}"`)
       .join(',');
@@ -71,6 +91,49 @@ export class Family<Id extends MetricId = MetricId> {
     this.limit = limit;
     this.#invalid = invalid;
     this.#onOverflow = onOverflow as (family: Family) => void;
+  }
+
+  /** Label names in exposition order: the row's labels, the extra labels, the constant labels. */
+  get labelNames(): readonly string[] {
+    return this.#labelNames;
+  }
+
+  /** The row's labels, then the extra labels: what `series()` takes values for, in this order. */
+  get ownLabelNames(): readonly string[] {
+    return this.#ownNames;
+  }
+
+  /** The extra labels alone (declared with `extraLabels` or `addLabels`). */
+  get extraLabelNames(): readonly string[] {
+    return this.#ownNames.slice(labelNamesOf(this.def).length);
+  }
+
+  /**
+   * Appends label names to this family at run time, as `extraLabels` does at setup: a middleware
+   * calls it when it is set up on a lens the app created. Names the family already has as extra
+   * labels are skipped, so setting up twice is harmless. Adding a name is only possible while the
+   * family has no series (their label sets are fixed); after that, and for a bad name, it throws.
+   *
+   * @example
+   * lens.store.family('httpRequests').addLabels(['tenant']);
+   * lens.store.family('httpRequests').series(['GET', '/v1/chat', '200', 'completed', 'acme']);
+   */
+  addLabels(names: readonly string[]): void {
+    const where = `${this.id}.addLabels`;
+    const added = newExtraLabels(
+      where,
+      names,
+      labelNamesOf(this.def),
+      this.#constNames,
+      this.#ownNames,
+    );
+    if (added.length === 0) return;
+    if (this.size > 0)
+      fail(
+        `${where}: ${this.def.prometheus} already has series, so it cannot take the labels ${added.join(', ')}; declare extraLabels in createLens()`,
+      );
+    this.#ownNames = Object.freeze([...this.#ownNames, ...added]);
+    this.#labelNames = Object.freeze([...this.#ownNames, ...this.#constNames]);
   }
 
   /**
@@ -113,13 +176,13 @@ export class Family<Id extends MetricId = MetricId> {
   }
 
   #create(values: readonly string[], overflow: boolean): SeriesOf<(typeof schema)[Id]> {
-    const n = this.#ownLabelCount;
+    const n = this.#ownNames.length;
     const labelValues: string[] = new Array(n + this.#constValues.length);
     const parts: string[] = [];
     for (let i = 0; i < n; i++) {
       const v = overflow ? '' : String(values[i] ?? '');
       labelValues[i] = v;
-      if (v !== '') parts.push(`${this.labelNames[i]}="${escapeLabelValue(v)}"`);
+      if (v !== '') parts.push(`${this.#ownNames[i]}="${escapeLabelValue(v)}"`);
     }
     for (let i = 0; i < this.#constValues.length; i++) labelValues[n + i] = this.#constValues[i]!;
     if (overflow) parts.push(`${OVERFLOW_LABEL}="true"`);
@@ -150,6 +213,11 @@ export class Store {
     this.constLabels = Object.freeze(constLabels);
     const limits = normalizeLimits(options.seriesLimit);
     const buckets = options.buckets ?? {};
+    const extraLabels = options.extraLabels ?? {};
+    if (typeof extraLabels !== 'object' || extraLabels === null)
+      fail('extraLabels: give an object of metric id -> label names');
+    for (const id of Object.keys(extraLabels))
+      if (!(id in schema)) fail(`extraLabels: unknown metric id "${id}"`);
     for (const id of Object.keys(buckets)) {
       if (!(id in schema)) fail(`buckets: unknown metric id "${id}"`);
       if (schema[id as MetricId].kind !== 'histogram') fail(`buckets: "${id}" is not a histogram`);
@@ -184,7 +252,15 @@ export class Store {
       const def = schema[id];
       const limit = limits[id] ?? limits.default ?? DEFAULT_SERIES_LIMIT;
       const bounds = 'buckets' in def ? (buckets[id] ?? def.buckets) : undefined;
-      families[id] = new Family(id, constLabels, bounds, limit, invalid, onOverflow);
+      families[id] = new Family(
+        id,
+        constLabels,
+        bounds,
+        limit,
+        invalid,
+        onOverflow,
+        extraLabels[id],
+      );
     }
     overflowFamily = families.seriesOverflow as Family<'seriesOverflow'>;
     this.#families = families as { [Id in MetricId]: Family<Id> };
@@ -230,7 +306,7 @@ export class Store {
 }
 
 function validateConstLabels(labels: Record<string, string>): void {
-  const reserved = new Set<string>(['le', 'quantile', OVERFLOW_LABEL]);
+  const reserved = new Set<string>(RESERVED_LABELS);
   for (const def of Object.values(schema)) for (const l of labelNamesOf(def)) reserved.add(l);
   const bad: string[] = [];
   for (const [k, v] of Object.entries(labels)) {

@@ -25,7 +25,10 @@ const INT_ATTRIBUTES: ReadonlySet<string> = new Set(['http.response.status_code'
  * the WeakMap forgets series the store removed.
  */
 export class AttributeMapper {
-  readonly #names: readonly string[];
+  readonly #family: Family;
+  /** `family.labelNames` the attribute names were mapped from; it changes when labels are added. */
+  #mappedFrom: readonly string[] = [];
+  #names: readonly string[] = [];
   readonly #constant: Readonly<Attributes>;
   readonly #constLabels: Readonly<Record<string, string>>;
   readonly #cache = new WeakMap<Series | MirroredSeries, Attributes>();
@@ -36,9 +39,7 @@ export class AttributeMapper {
     constLabels: Readonly<Record<string, string>>,
   ) {
     const def: MetricDefinition = family.def;
-    // model_name -> gen_ai.request.model, engine -> gen_ai.provider.name, …; constant labels the
-    // user set (worker_id, …) keep their names.
-    this.#names = family.labelNames.map((name) => OTEL_LABELS[name] ?? name);
+    this.#family = family;
     this.#constant = {
       ...(def.scope === 'llm' ? { [OPERATION_ATTRIBUTE]: operationName } : {}),
       // Rows sharing one OTel name (input and output token usage) differ only by these.
@@ -52,17 +53,32 @@ export class AttributeMapper {
     if (attributes !== undefined) return attributes;
     attributes = { ...this.#constant };
     const values = series.labelValues;
-    for (let i = 0; i < this.#names.length; i++) {
+    const names = this.#attributeNames();
+    for (let i = 0; i < names.length; i++) {
       const value = values[i];
       // An empty value means "label not set", as in the text exposition (the overflow series
       // has every row label empty).
       if (value === undefined || value === '') continue;
-      const name = this.#names[i]!;
+      const name = names[i]!;
       attributes[name] = attributeValue(name, value);
     }
     if (series.overflow) attributes[OVERFLOW_ATTRIBUTE] = true;
     this.#cache.set(series, attributes);
     return attributes;
+  }
+
+  /**
+   * The family's label names as attributes: model_name -> gen_ai.request.model, engine ->
+   * gen_ai.provider.name, …; extra and constant labels (tenant, worker_id, …) keep their names.
+   * Mapped again only when the family gained labels (`addLabels` before its first series).
+   */
+  #attributeNames(): readonly string[] {
+    const labelNames = this.#family.labelNames;
+    if (labelNames !== this.#mappedFrom) {
+      this.#names = labelNames.map((name) => OTEL_LABELS[name] ?? name);
+      this.#mappedFrom = labelNames;
+    }
+    return this.#names;
   }
 
   /**

@@ -1,6 +1,5 @@
 import {
   type Family,
-  labelNamesOf,
   type MetricDefinition,
   type MirroredSeries,
   OVERFLOW_LABEL,
@@ -42,7 +41,6 @@ export class FamilyMetric {
   readonly type: MetricDefinition['kind'];
   /** How `AggregatorRegistry` (cluster mode) folds the workers' values. */
   readonly aggregator: Aggregator;
-  readonly labelNames: readonly string[];
   readonly #family: Family;
   readonly #store: Store;
   readonly #fullName: string;
@@ -59,8 +57,12 @@ export class FamilyMetric {
     this.#collect = collect;
     this.help = def.help;
     this.type = def.kind;
-    this.labelNames = family.labelNames;
     this.aggregator = aggregatorFor(def);
+  }
+
+  /** The family's label names now: extra labels a middleware adds later show up here too. */
+  get labelNames(): readonly string[] {
+    return this.#family.labelNames;
   }
 
   /** Always the schema's name, so registry lookups by name keep working in both formats. */
@@ -160,7 +162,7 @@ function labelsOf(family: Family, s: Series): Readonly<Labels> {
   if (cached !== undefined) return cached;
   const labels: Labels = {};
   const names = family.labelNames;
-  const own = labelNamesOf(family.def).length;
+  const own = family.ownLabelNames.length;
   for (let i = 0; i < own; i++) {
     const v = s.labelValues[i];
     if (v) labels[names[i]!] = v;

@@ -4,8 +4,8 @@ import type { MetricDefinition } from './types.js';
 /** HTTP metrics of the middleware packages, streaming-aware. */
 export const httpMetrics = {
   // HTTP (middleware) — @inferlens/express, @inferlens/fastify, @inferlens/hono
-  // `tenant` is the one custom label: empty (and so absent) unless the app fills it from the
-  // request with the middleware's `labels` option, bounded to a number of distinct values.
+  // Custom labels (a tenant, a plan) are not rows' labels: the app declares them per metric with
+  // `extraLabels` (or the middleware with `Family.addLabels`), so each app pays only for its own.
   httpRequests: {
     kind: 'counter',
     unit: '{request}',
@@ -14,7 +14,7 @@ export const httpMetrics = {
     definition:
       'Counts each request once when it ends: outcome="completed" when the app ended the response, "aborted" when the client went away first (status 499 if no header was sent), "error" for a 5xx response or a body stream that failed; unmatched routes read route="#unmatched".',
     scope: 'none',
-    labels: ['method', 'route', 'status', 'outcome', 'tenant'],
+    labels: ['method', 'route', 'status', 'outcome'],
     prometheus: 'http_requests_total',
     otel: 'inferlens.http.server.requests',
     semconv: false,
@@ -27,7 +27,7 @@ export const httpMetrics = {
     definition:
       'From the request reaching the middleware to the last byte of the response body (the end of a stream), or to the abort.',
     scope: 'none',
-    labels: ['method', 'route', 'status', 'outcome', 'tenant'],
+    labels: ['method', 'route', 'status', 'outcome'],
     buckets: HTTP_SECONDS,
     prometheus: 'http_request_duration_seconds',
     otel: 'http.server.request.duration',
@@ -41,7 +41,7 @@ export const httpMetrics = {
     definition:
       'From the request reaching the middleware to the first body byte written (for SSE, the first event); the streaming analogue of TTFT at the HTTP layer.',
     scope: 'none',
-    labels: ['method', 'route', 'tenant'],
+    labels: ['method', 'route'],
     buckets: HTTP_SECONDS,
     prometheus: 'http_time_to_first_byte_seconds',
     otel: 'inferlens.http.server.time_to_first_byte',
@@ -54,7 +54,7 @@ export const httpMetrics = {
     help: 'Request body bytes actually read.',
     definition: 'Bytes of request body read from the socket (not the Content-Length header).',
     scope: 'none',
-    labels: ['method', 'route', 'tenant'],
+    labels: ['method', 'route'],
     buckets: HTTP_BYTES,
     prometheus: 'http_request_size_bytes',
     otel: 'http.server.request.body.size',
@@ -68,7 +68,7 @@ export const httpMetrics = {
     definition:
       'Bytes of response body written, counted as they are written, so streams and aborted streams count what was sent.',
     scope: 'none',
-    labels: ['method', 'route', 'status', 'tenant'],
+    labels: ['method', 'route', 'status'],
     buckets: HTTP_BYTES,
     prometheus: 'http_response_size_bytes',
     otel: 'http.server.response.body.size',
