@@ -23,8 +23,15 @@ function row(id: string, d: MetricDefinition): string {
   ]
     .map((a) => `\`${a}\``)
     .join(', ');
-  const buckets = d.buckets ? d.buckets.join(', ') : '—';
-  const otel = `\`${d.otel}\`${d.semconv ? ' (semconv)' : ''}`;
+  const buckets = d.buckets
+    ? d.buckets.join(', ')
+    : d.quantiles
+      ? `quantiles ${d.quantiles.join(', ')} over ${d.maxAgeSeconds} s (${d.ageBuckets} steps)`
+      : '—';
+  const otel =
+    d.kind === 'summary'
+      ? `\`${d.otel}\` (not exported: OTel has no summary data point)`
+      : `\`${d.otel}\`${d.semconv ? ' (semconv)' : ''}`;
   return `| \`${d.prometheus}\` | ${d.kind} | \`${d.unit}\` | ${labels || '—'} | ${otel} | ${otelAttrs || '—'} | ${buckets} | ${d.definition} | \`${id}\` |`;
 }
 
@@ -38,7 +45,8 @@ export function generate(): string {
     '"semconv"). LLM rows carry `model_name` and `engine` first. After the labels listed here come the extra',
     "labels you declare for a metric (`extraLabels`, e.g. `{ httpRequests: ['tenant'] }`, also OTel attributes",
     'under their own names), then the constant labels you set on every series (`constLabels`). Histogram',
-    "buckets are upper bounds in the metric's unit; `+Inf` is implied.",
+    "buckets are upper bounds in the metric's unit; `+Inf` is implied. A summary's quantiles cover a sliding",
+    'window (change it with `summaries`); its `_sum` and `_count` cover the life of the process.',
     '',
     '| Prometheus name | type | unit | labels | OTel name | OTel attributes | buckets | definition | schema id |',
     '|---|---|---|---|---|---|---|---|---|',

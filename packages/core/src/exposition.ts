@@ -2,6 +2,7 @@ import { escapeHelp, escapeHelpOpenMetrics, escapeLabelValue } from './escape.js
 import type { MirroredSeries } from './mirror.js';
 import { type MetricDefinition, metricIds, schema } from './schema/index.js';
 import type { Series } from './series.js';
+import type { SummaryWindow } from './sketch.js';
 import type { Family, Store } from './store.js';
 
 export type ExpositionFormat = 'prometheus' | 'openmetrics';
@@ -94,9 +95,10 @@ function header(def: MetricDefinition, om: boolean): string {
 function renderSeries(family: Family, om: boolean): string {
   const name = family.def.prometheus;
   let out = '';
+  if (family.summary) return renderSummaries(family, family.summary);
   if (family.def.kind !== 'histogram') {
     for (const s of family.all() as Iterable<Series>) {
-      if (s.kind === 'histogram') continue;
+      if (s.kind === 'histogram' || s.kind === 'summary') continue;
       const v = s.value;
       out += s.labelText
         ? `${name}{${s.labelText}} ${formatValue(v)}\n`
@@ -125,10 +127,35 @@ function renderSeries(family: Family, om: boolean): string {
   return out;
 }
 
+/**
+ * `name{…,quantile="0.5"} v` per quantile, then `_sum` and `_count`, as the 0.0.4 text format and
+ * OpenMetrics both write a summary (no `_created`: we write none for histograms either). The
+ * window is read at one instant for the whole family.
+ */
+function renderSummaries(family: Family, window: SummaryWindow): string {
+  const name = family.def.prometheus;
+  const quantile = window.quantiles.map((q) => `quantile="${formatValue(q)}"`);
+  const now = window.clock();
+  let out = '';
+  for (const s of family.all() as Iterable<Series>) {
+    if (s.kind !== 'summary') continue;
+    const labels = s.labelText;
+    const sep = labels ? `${labels},` : '';
+    const values = s.quantileValues(now);
+    for (let i = 0; i < values.length; i++)
+      out += `${name}{${sep}${quantile[i]}} ${formatValue(values[i]!)}\n`;
+    const braces = labels ? `{${labels}}` : '';
+    out += `${name}_sum${braces} ${formatValue(s.sum)}\n${name}_count${braces} ${s.count}\n`;
+  }
+  return out;
+}
+
 /** Mirrored series carry their own labels and, for histograms, the engine's own buckets. */
 function renderMirrored(family: Family, series: readonly MirroredSeries[], om: boolean): string {
   const name = family.def.prometheus;
   const histogram = family.def.kind === 'histogram';
+  // No engine source mirrors a summary; a value offered for one has no shape that fits.
+  if (family.def.kind === 'summary') return '';
   let out = '';
   for (const s of series) {
     const v = s.value;

@@ -16,10 +16,18 @@ export type { ExtraLabelsOf, LabelsOf, LensOptions, ScrapeResult } from './lens.
 export { createLens, Lens } from './lens.js';
 export type { MirroredHistogram, MirroredSeries, MirrorSource } from './mirror.js';
 export type { LabelScope, MetricDefinition, MetricId, MetricKind, Schema } from './schema/index.js';
-export { LLM_LABELS, labelNamesOf, metricIds, OTEL_LABELS, schema } from './schema/index.js';
+export {
+  LLM_LABELS,
+  labelNamesOf,
+  metricIds,
+  OTEL_LABELS,
+  SUMMARY_DEFAULTS,
+  schema,
+} from './schema/index.js';
 export type { Series } from './series.js';
-export { CounterSeries, GaugeSeries, HistogramSeries } from './series.js';
-export type { StoreOptions } from './store.js';
+export { CounterSeries, GaugeSeries, HistogramSeries, SummarySeries } from './series.js';
+export type { SummaryWindow } from './sketch.js';
+export type { FamilySettings, StoreOptions, SummaryOptions } from './store.js';
 export { DEFAULT_SERIES_LIMIT, Family, OVERFLOW_LABEL, Store } from './store.js';
 export type { TimeStreamOptions } from './stream.js';
 export { timeStream } from './stream.js';

@@ -18,8 +18,6 @@ export interface LensOptions extends StoreOptions {
   requestTimeoutMs?: number;
   /** Live requests kept at most; past it the oldest are expired (default 100,000). */
   maxActiveRequests?: number;
-  /** Monotonic milliseconds; `performance.now()` by default. */
-  clock?: () => number;
 }
 
 /** The extra label names `X` (a lens's `extraLabels`) declares for metric `Id`. */
@@ -83,8 +81,6 @@ export class Lens<X extends ExtraLabels = {}> {
     const maxActive = options.maxActiveRequests ?? 100_000;
     if (!Number.isInteger(maxActive) || maxActive < 1)
       fail('maxActiveRequests: must be a positive integer');
-    if (options.clock !== undefined && typeof options.clock !== 'function')
-      fail('clock: must be a function returning milliseconds');
     this.store = new Store(options);
     this.engine = options.engine;
     this.requestTimeoutMs = timeout;

@@ -5,6 +5,8 @@
  * these handles exist to avoid.
  */
 
+import { BINS, binOf, type SummaryWindow, windowQuantiles } from './sketch.js';
+
 /** Counts values the store refused (NaN, negative, infinite) so bad input is visible, not fatal. */
 export interface InvalidSink {
   value: number;
@@ -100,4 +102,84 @@ export class HistogramSeries extends SeriesBase {
   }
 }
 
-export type Series = CounterSeries | GaugeSeries | HistogramSeries;
+/**
+ * A summary: `sum` and `count` over the series' life, and quantiles over a sliding time window
+ * (`maxAgeSeconds`, in `ageBuckets` steps) estimated within 1 % by a log-bucketed sketch
+ * (sketch.ts). Recording is O(1) with no allocation; the quantiles are computed at collection.
+ * Quantiles are per process and cannot be added up across instances: for that, use a histogram.
+ */
+export class SummarySeries extends SeriesBase {
+  readonly kind = 'summary' as const;
+  readonly window: SummaryWindow;
+  sum = 0;
+  count = 0;
+  /** `ageBuckets` runs of BINS counts, one per age bucket, allocated once. */
+  readonly #counts: Uint32Array;
+  /** The time step (`floor(ms / slotMs)`) each age bucket holds; -Infinity when never used. */
+  readonly #ticks: Float64Array;
+  readonly #mins: Float64Array;
+  readonly #maxs: Float64Array;
+  /** Latest step observed, so a time from the past counts into the current age bucket. */
+  #tick = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    labelValues: readonly string[],
+    labelText: string,
+    overflow: boolean,
+    invalid: InvalidSink,
+    window: SummaryWindow,
+  ) {
+    super(labelValues, labelText, overflow, invalid);
+    this.window = window;
+    const slots = window.ageBuckets;
+    this.#counts = new Uint32Array(slots * BINS);
+    this.#ticks = new Float64Array(slots).fill(Number.NEGATIVE_INFINITY);
+    this.#mins = new Float64Array(slots);
+    this.#maxs = new Float64Array(slots);
+  }
+
+  /**
+   * Records one value at `time` (lens-clock milliseconds; read from the clock when omitted, so
+   * pass the time you already have). Negative, NaN or infinite values are counted as invalid.
+   */
+  observe(v: number, time?: number): void {
+    if (!(v >= 0 && v !== Number.POSITIVE_INFINITY)) {
+      this.invalid.value++;
+      return;
+    }
+    let tick = Math.floor((time ?? this.window.clock()) / this.window.slotMs);
+    // A time before the latest one (or a broken clock) counts into the current age bucket.
+    if (!(tick >= this.#tick)) tick = this.#tick === Number.NEGATIVE_INFINITY ? 0 : this.#tick;
+    this.#tick = tick;
+    const slots = this.#ticks.length;
+    const slot = ((tick % slots) + slots) % slots;
+    if (this.#ticks[slot] !== tick) {
+      // The age bucket last held a step now out of the window: start it over (once per step).
+      this.#counts.fill(0, slot * BINS, (slot + 1) * BINS);
+      this.#ticks[slot] = tick;
+      this.#mins[slot] = v;
+      this.#maxs[slot] = v;
+    } else if (v < this.#mins[slot]!) this.#mins[slot] = v;
+    else if (v > this.#maxs[slot]!) this.#maxs[slot] = v;
+    this.#counts[slot * BINS + binOf(v)]!++;
+    this.sum += v;
+    this.count++;
+  }
+
+  /** The window's estimate of each of `window.quantiles` at `time` (NaN when it is empty). */
+  quantileValues(time: number = this.window.clock()): number[] {
+    return this.#estimate(this.window.quantiles, time);
+  }
+
+  /** The window's estimate of one quantile `q` in [0, 1] at `time` (NaN when it is empty). */
+  quantile(q: number, time: number = this.window.clock()): number {
+    return this.#estimate([q], time)[0]!;
+  }
+
+  #estimate(quantiles: readonly number[], time: number): number[] {
+    const now = Math.max(Math.floor(time / this.window.slotMs), this.#tick);
+    return windowQuantiles(this.#counts, this.#ticks, this.#mins, this.#maxs, now, quantiles);
+  }
+}
+
+export type Series = CounterSeries | GaugeSeries | HistogramSeries | SummarySeries;

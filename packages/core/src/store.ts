@@ -1,12 +1,6 @@
 import { fail } from './errors.js';
 import { escapeLabelValue } from './escape.js';
-import {
-  type ExtraLabels,
-  LABEL_NAME,
-  newExtraLabels,
-  OVERFLOW_LABEL,
-  RESERVED_LABELS,
-} from './labels.js';
+import { newExtraLabels, OVERFLOW_LABEL } from './labels.js';
 import type { MirroredSeries, MirrorSource } from './mirror.js';
 import {
   labelNamesOf,
@@ -15,40 +9,51 @@ import {
   metricIds,
   schema,
 } from './schema/index.js';
-import { CounterSeries, GaugeSeries, HistogramSeries, type InvalidSink } from './series.js';
+import {
+  CounterSeries,
+  GaugeSeries,
+  HistogramSeries,
+  type InvalidSink,
+  SummarySeries,
+} from './series.js';
+import type { SummaryWindow } from './sketch.js';
+import { resolveStoreOptions, type StoreOptions } from './store-options.js';
 
+export type { StoreOptions, SummaryOptions } from './store-options.js';
 export { OVERFLOW_LABEL };
 export const DEFAULT_SERIES_LIMIT = 2000;
 
 const NONE: readonly MirroredSeries[] = Object.freeze([]);
-
-export interface StoreOptions {
-  /** Labels added to every series, e.g. `{ worker_id: 'w1' }`. */
-  constLabels?: Readonly<Record<string, string>>;
-  /** Bucket boundaries per metric, replacing the schema's. */
-  buckets?: Partial<Record<MetricId, readonly number[]>>;
-  /** Distinct label sets a metric keeps before new ones fold into its overflow series. */
-  seriesLimit?: number | Partial<Record<MetricId | 'default', number>>;
-  /**
-   * Label names appended to a metric's own labels (before the constant labels), e.g.
-   * `{ httpRequests: ['tenant'] }`. A series leaves a label it has no value for out, so code that
-   * does not know the label records as before.
-   */
-  extraLabels?: ExtraLabels;
-}
 
 /** The series type of a row; distributes over unions, so a family of any id yields `Series`. */
 type SeriesOf<D extends MetricDefinition> = D extends { kind: 'counter' }
   ? CounterSeries
   : D extends { kind: 'gauge' }
     ? GaugeSeries
-    : HistogramSeries;
+    : D extends { kind: 'summary' }
+      ? SummarySeries
+      : HistogramSeries;
+
+/** What the store hands each family when it creates it. */
+export interface FamilySettings {
+  readonly constLabels: Readonly<Record<string, string>>;
+  /** Histograms: bucket bounds. */
+  readonly bounds?: readonly number[] | undefined;
+  readonly limit: number;
+  readonly invalid: InvalidSink;
+  readonly onOverflow: (family: Family) => void;
+  readonly extraLabels?: readonly string[] | undefined;
+  /** Summaries: the quantile window. */
+  readonly summary?: SummaryWindow | undefined;
+}
 
 /** One metric of the schema and all its series. */
 export class Family<Id extends MetricId = MetricId> {
   readonly id: Id;
   readonly def: (typeof schema)[Id];
   readonly bounds: Float64Array;
+  /** Summaries: quantiles, window and clock, shared by every series; undefined otherwise. */
+  readonly summary: SummaryWindow | undefined;
   readonly limit: number;
   readonly #series = new Map<string, SeriesOf<(typeof schema)[Id]>>();
   readonly #constNames: readonly string[];
@@ -62,22 +67,15 @@ export class Family<Id extends MetricId = MetricId> {
   readonly #onOverflow: (family: Family) => void;
   #overflow: SeriesOf<(typeof schema)[Id]> | undefined;
 
-  constructor(
-    id: Id,
-    constLabels: Readonly<Record<string, string>>,
-    bounds: readonly number[] | undefined,
-    limit: number,
-    invalid: InvalidSink,
-    onOverflow: (family: Family) => void,
-    extraLabels: readonly string[] = [],
-  ) {
+  constructor(id: Id, settings: FamilySettings) {
+    const { constLabels } = settings;
     this.id = id;
     this.def = schema[id];
     this.#constNames = Object.keys(constLabels);
     this.#constValues = Object.values(constLabels);
     const extra = newExtraLabels(
       `extraLabels.${id}`,
-      extraLabels,
+      settings.extraLabels ?? [],
       labelNamesOf(this.def),
       this.#constNames,
       [],
@@ -87,10 +85,11 @@ export class Family<Id extends MetricId = MetricId> {
     this.constText = Object.entries(constLabels)
       .map(([k, v]) => `${k}="${escapeLabelValue(v)}"`)
       .join(',');
-    this.bounds = new Float64Array(bounds ?? []);
-    this.limit = limit;
-    this.#invalid = invalid;
-    this.#onOverflow = onOverflow as (family: Family) => void;
+    this.bounds = new Float64Array(settings.bounds ?? []);
+    this.summary = settings.summary;
+    this.limit = settings.limit;
+    this.#invalid = settings.invalid;
+    this.#onOverflow = settings.onOverflow;
   }
 
   /** Label names in exposition order: the row's labels, the extra labels, the constant labels. */
@@ -194,7 +193,9 @@ export class Family<Id extends MetricId = MetricId> {
         ? new CounterSeries(labelValues, text, overflow, this.#invalid)
         : kind === 'gauge'
           ? new GaugeSeries(labelValues, text, overflow, this.#invalid)
-          : new HistogramSeries(labelValues, text, overflow, this.#invalid, this.bounds);
+          : kind === 'summary'
+            ? new SummarySeries(labelValues, text, overflow, this.#invalid, this.summary!)
+            : new HistogramSeries(labelValues, text, overflow, this.#invalid, this.bounds);
     return s as SeriesOf<(typeof schema)[Id]>;
   }
 }
@@ -208,21 +209,9 @@ export class Store {
   readonly invalid: InvalidSink;
 
   constructor(options: StoreOptions = {}) {
-    const constLabels = { ...(options.constLabels ?? {}) };
-    validateConstLabels(constLabels);
-    this.constLabels = Object.freeze(constLabels);
-    const limits = normalizeLimits(options.seriesLimit);
-    const buckets = options.buckets ?? {};
-    const extraLabels = options.extraLabels ?? {};
-    if (typeof extraLabels !== 'object' || extraLabels === null)
-      fail('extraLabels: give an object of metric id -> label names');
-    for (const id of Object.keys(extraLabels))
-      if (!(id in schema)) fail(`extraLabels: unknown metric id "${id}"`);
-    for (const id of Object.keys(buckets)) {
-      if (!(id in schema)) fail(`buckets: unknown metric id "${id}"`);
-      if (schema[id as MetricId].kind !== 'histogram') fail(`buckets: "${id}" is not a histogram`);
-      validateBuckets(id, buckets[id as MetricId]!);
-    }
+    const resolved = resolveStoreOptions(options);
+    const { constLabels, limits, buckets, extraLabels, summaries } = resolved;
+    this.constLabels = constLabels;
     const families = {} as Record<MetricId, Family>;
     // The overflow counter and the invalid-value counter live in the store itself, so they
     // need each other only after construction.
@@ -250,17 +239,15 @@ export class Store {
     };
     for (const id of metricIds) {
       const def = schema[id];
-      const limit = limits[id] ?? limits.default ?? DEFAULT_SERIES_LIMIT;
-      const bounds = 'buckets' in def ? (buckets[id] ?? def.buckets) : undefined;
-      families[id] = new Family(
-        id,
+      families[id] = new Family(id, {
         constLabels,
-        bounds,
-        limit,
+        bounds: 'buckets' in def ? (buckets[id] ?? def.buckets) : undefined,
+        limit: limits[id] ?? limits.default ?? DEFAULT_SERIES_LIMIT,
         invalid,
         onOverflow,
-        extraLabels[id],
-      );
+        extraLabels: extraLabels[id],
+        summary: summaries[id],
+      });
     }
     overflowFamily = families.seriesOverflow as Family<'seriesOverflow'>;
     this.#families = families as { [Id in MetricId]: Family<Id> };
@@ -303,36 +290,4 @@ export class Store {
     }
     return out ?? NONE;
   }
-}
-
-function validateConstLabels(labels: Record<string, string>): void {
-  const reserved = new Set<string>(RESERVED_LABELS);
-  for (const def of Object.values(schema)) for (const l of labelNamesOf(def)) reserved.add(l);
-  const bad: string[] = [];
-  for (const [k, v] of Object.entries(labels)) {
-    if (!LABEL_NAME.test(k) || k.startsWith('__')) bad.push(`"${k}" is not a valid label name`);
-    else if (reserved.has(k)) bad.push(`"${k}" is reserved by the schema`);
-    if (typeof v !== 'string') bad.push(`"${k}" must have a string value`);
-  }
-  if (bad.length) fail(`constLabels: ${bad.join('; ')}`);
-}
-
-function validateBuckets(id: string, bounds: readonly number[]): void {
-  if (!Array.isArray(bounds) || bounds.length === 0) fail(`buckets.${id}: give at least one bound`);
-  for (let i = 0; i < bounds.length; i++) {
-    const b = bounds[i]!;
-    if (!Number.isFinite(b)) fail(`buckets.${id}: bounds must be finite numbers (+Inf is implied)`);
-    if (i > 0 && b <= bounds[i - 1]!) fail(`buckets.${id}: bounds must be strictly increasing`);
-  }
-}
-
-function normalizeLimits(limit: StoreOptions['seriesLimit']): Partial<Record<string, number>> {
-  const limits: Partial<Record<string, number>> =
-    typeof limit === 'number' ? { default: limit } : { ...(limit ?? {}) };
-  for (const [k, v] of Object.entries(limits)) {
-    if (k !== 'default' && !(k in schema)) fail(`seriesLimit: unknown metric id "${k}"`);
-    if (!Number.isInteger(v) || (v as number) < 1)
-      fail(`seriesLimit.${k}: must be a positive integer`);
-  }
-  return limits;
 }

@@ -70,6 +70,31 @@ describe('schema', () => {
     }
   });
 
+  it('gives every summary a valid window and no buckets, and nothing else a window', () => {
+    for (const [id, d] of rows) {
+      if (d.kind !== 'summary') {
+        expect([d.quantiles, d.maxAgeSeconds, d.ageBuckets], id).toEqual([
+          undefined,
+          undefined,
+          undefined,
+        ]);
+        continue;
+      }
+      expect(d.buckets, id).toBeUndefined();
+      const q = d.quantiles!;
+      for (let i = 0; i < q.length; i++) {
+        expect(q[i]! > 0 && q[i]! < 1, id).toBe(true);
+        if (i > 0) expect(q[i]!, id).toBeGreaterThan(q[i - 1]!);
+      }
+      expect(Number.isInteger(d.maxAgeSeconds) && d.maxAgeSeconds! > 0, id).toBe(true);
+      expect(Number.isInteger(d.ageBuckets) && d.ageBuckets! > 0, id).toBe(true);
+      // promtool's lint rejects a name containing its own type, and a summary's name must differ
+      // from every histogram's (their _sum and _count would collide).
+      expect(d.prometheus, id).not.toMatch(/_summary(_|$)/);
+    }
+    expect(schema.httpRequestDurationSummary.labels).toEqual(schema.httpRequestDuration.labels);
+  });
+
   it('uses the semconv bucket lists as a prefix and extends TTFT past 10 s', () => {
     // Verbatim from the GenAI semconv (reference/otel-and-prom-client.md §1.2).
     const semconvTtft = [

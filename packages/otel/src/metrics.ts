@@ -32,7 +32,7 @@ export interface MetricGroup {
 }
 
 /**
- * Groups the store's families by OTel name. Rows that share a name must agree on kind and unit
+ * Groups the store's families by OTel name, leaving summaries out. Rows that share a name must agree on kind and unit
  * (a test holds the schema to that); if they ever did not, they stay separate metrics rather
  * than producing a data point of the wrong type.
  */
@@ -50,6 +50,10 @@ export function groupFamilies(store: Store, operationName: string): MetricGroup[
   >();
   for (const family of store.families()) {
     const def = family.def;
+    // OTel has no data point for a summary's windowed quantiles (sdk-metrics' MetricProducer
+    // offers gauge, sum, histogram and exponential histogram), so summaries stay Prometheus-only.
+    // The histogram of the same durations is exported in full, which is what to aggregate anyway.
+    if (def.kind === 'summary') continue;
     const key = `${def.otel}\u0001${def.kind}\u0001${def.unit}`;
     let group = groups.get(key);
     if (group === undefined) {
@@ -123,7 +127,7 @@ export function toMetricData(
   const dataPoints: DataPoint<number>[] = [];
   for (const m of group.members)
     for (const s of m.family.all() as Iterable<Series>) {
-      if (s.kind === 'histogram') continue;
+      if (s.kind === 'histogram' || s.kind === 'summary') continue;
       const p = points.number(s, m.attributes.of(s), monotonic);
       if (p) dataPoints.push(p);
       else skip(s);

@@ -126,7 +126,7 @@ describe('createMetricProducer', () => {
       const row = rows.find((r) => r.otel === metric.descriptor.name)!;
       expect(metric.descriptor.unit).toBe(row.unit);
       expect(metric.descriptor.description).toContain(row.help);
-      const kind = {
+      const kind: Record<string, DataPointType> = {
         counter: DataPointType.SUM,
         gauge: DataPointType.GAUGE,
         histogram: DataPointType.HISTOGRAM,

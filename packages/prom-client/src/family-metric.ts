@@ -114,6 +114,28 @@ export class FamilyMetric {
     }
   }
 
+  /**
+   * A summary as prom-client's own Summary reports it: one sample per quantile (label `quantile`
+   * last, as core writes it), then `_sum` and `_count`. The window is read at one instant.
+   */
+  #summaries(values: SampleValue[]): void {
+    const family = this.#family;
+    const window = family.summary;
+    if (window === undefined) return;
+    const name = this.#fullName;
+    const quantiles = window.quantiles.map(String);
+    const now = window.clock();
+    for (const s of family.all() as Iterable<Series>) {
+      if (s.kind !== 'summary') continue;
+      const labels = labelsOf(family, s);
+      const estimates = s.quantileValues(now);
+      for (let i = 0; i < estimates.length; i++)
+        values.push({ labels: { ...labels, quantile: quantiles[i]! }, value: estimates[i]! });
+      values.push({ labels: { ...labels }, value: s.sum, metricName: `${name}_sum` });
+      values.push({ labels: { ...labels }, value: s.count, metricName: `${name}_count` });
+    }
+  }
+
   /** `registry.resetMetrics()` calls this. The lens owns its values, so there is nothing to reset. */
   reset(): void {}
 
@@ -138,9 +160,11 @@ export class FamilyMetric {
         values.push({ labels: { ...labels }, value: s.sum, metricName: sum });
         values.push({ labels: { ...labels }, value: s.count, metricName: count });
       }
+    } else if (this.type === 'summary') {
+      this.#summaries(values);
     } else {
       for (const s of family.all() as Iterable<Series>) {
-        if (s.kind !== 'histogram')
+        if (s.kind === 'counter' || s.kind === 'gauge')
           values.push({ labels: { ...labelsOf(family, s) }, value: s.value });
       }
     }
@@ -175,7 +199,9 @@ function labelsOf(family: Family, s: Series): Readonly<Labels> {
 
 /**
  * Counts and histograms add up across cluster workers; so do gauges of things (`{request}`).
- * A ratio is averaged; a duration gauge (model load time) keeps the largest.
+ * A ratio is averaged; a duration gauge (model load time) keeps the largest. Summaries sum, as
+ * prom-client's own do: right for `_sum` and `_count`, meaningless for quantiles, which no
+ * aggregator can combine (the histogram is the metric to aggregate).
  */
 function aggregatorFor(def: MetricDefinition): Aggregator {
   if (def.kind !== 'gauge' || def.unit.startsWith('{')) return 'sum';

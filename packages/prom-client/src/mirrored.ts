@@ -14,6 +14,8 @@ export function mirroredSamples(
   labels: Readonly<Record<string, string>>,
   out: SampleValue[],
 ): void {
+  // No engine source mirrors a summary; core's exposition shows nothing for one either.
+  if (kind === 'summary') return;
   if (typeof value === 'number') {
     if (kind !== 'histogram') out.push({ labels: { ...labels }, value });
     return;

@@ -1,5 +1,8 @@
 import { HTTP_BYTES, HTTP_SECONDS } from './buckets.js';
-import type { MetricDefinition } from './types.js';
+import { type MetricDefinition, SUMMARY_DEFAULTS } from './types.js';
+
+/** The duration histogram's name, which the summary row's help points to. */
+const DURATION = 'http_request_duration_seconds';
 
 /** HTTP metrics of the middleware packages, streaming-aware. */
 export const httpMetrics = {
@@ -29,9 +32,23 @@ export const httpMetrics = {
     scope: 'none',
     labels: ['method', 'route', 'status', 'outcome'],
     buckets: HTTP_SECONDS,
-    prometheus: 'http_request_duration_seconds',
+    prometheus: DURATION,
     otel: 'http.server.request.duration',
     semconv: true,
+  },
+  // Not `…_summary_seconds`: promtool's lint rejects a metric name that contains its own type.
+  httpRequestDurationSummary: {
+    kind: 'summary',
+    unit: 's',
+    promUnit: 'seconds',
+    help: `Opt-in, per-process quantiles of the request duration over a sliding window; quantiles cannot be aggregated across instances (use the histogram ${DURATION} for that).`,
+    definition: `Opt-in: the durations of ${DURATION} as quantiles (0.5, 0.9, 0.95, 0.99 by default, within 1 %) over the last 10 minutes of this process, with _sum and _count over its life. Quantiles of separate processes cannot be averaged or summed: aggregate the histogram with histogram_quantile() instead.`,
+    scope: 'none',
+    labels: ['method', 'route', 'status', 'outcome'],
+    ...SUMMARY_DEFAULTS,
+    prometheus: 'http_request_duration_quantiles_seconds',
+    otel: 'inferlens.http.server.request.duration.summary',
+    semconv: false,
   },
   httpTimeToFirstByte: {
     kind: 'histogram',

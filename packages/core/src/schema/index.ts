@@ -16,6 +16,7 @@ import { sourceMetrics } from './sources.js';
 import type { MetricDefinition } from './types.js';
 
 export type { LabelScope, MetricDefinition, MetricKind } from './types.js';
+export { SUMMARY_DEFAULTS } from './types.js';
 
 /**
  * The one table: every section's rows, in exposition order. A section lives in its own file only

@@ -1,4 +1,14 @@
-export type MetricKind = 'counter' | 'gauge' | 'histogram';
+export type MetricKind = 'counter' | 'gauge' | 'histogram' | 'summary';
+
+/**
+ * A summary's window when the row and `createLens({ summaries })` say nothing: prom-client's
+ * sliding window (10 minutes in 5 steps) and the percentiles fastify-metrics documents.
+ */
+export const SUMMARY_DEFAULTS = {
+  quantiles: [0.5, 0.9, 0.95, 0.99],
+  maxAgeSeconds: 600,
+  ageBuckets: 5,
+} as const;
 
 /** Which labels a row carries beyond the user's constant labels. */
 export type LabelScope = 'llm' | 'none';
@@ -17,6 +27,12 @@ export interface MetricDefinition {
   /** Labels of this row after the scope's labels. */
   readonly labels: readonly string[];
   readonly buckets?: readonly number[];
+  /** Summaries: quantiles reported, increasing, in (0, 1) (default SUMMARY_DEFAULTS). */
+  readonly quantiles?: readonly number[];
+  /** Summaries: how far back the quantiles look, in seconds. */
+  readonly maxAgeSeconds?: number;
+  /** Summaries: steps the window slides by (the window covers (n−1)/n to all of maxAgeSeconds). */
+  readonly ageBuckets?: number;
   /** Prometheus profile name (counters end in `_total`). */
   readonly prometheus: string;
   /** OTel profile name: GenAI semconv where one exists. */

@@ -1,0 +1,149 @@
+import { fail } from './errors.js';
+import { type ExtraLabels, LABEL_NAME, RESERVED_LABELS } from './labels.js';
+import { labelNamesOf, type MetricId, SUMMARY_DEFAULTS, schema } from './schema/index.js';
+import type { SummaryWindow } from './sketch.js';
+
+declare const performance: { now(): number };
+
+/** A summary's window, replacing the schema row's (each field defaults to the row's value). */
+export interface SummaryOptions {
+  /** Quantiles to report, strictly increasing, each in (0, 1), e.g. `[0.5, 0.9, 0.99]`. */
+  quantiles?: readonly number[];
+  /** How far back the quantiles look, in whole seconds. */
+  maxAgeSeconds?: number;
+  /** Steps the window slides by (a whole number); more steps, a smoother window. */
+  ageBuckets?: number;
+}
+
+export interface StoreOptions {
+  /** Labels added to every series, e.g. `{ worker_id: 'w1' }`. */
+  constLabels?: Readonly<Record<string, string>>;
+  /** Bucket boundaries per metric, replacing the schema's. */
+  buckets?: Partial<Record<MetricId, readonly number[]>>;
+  /** Distinct label sets a metric keeps before new ones fold into its overflow series. */
+  seriesLimit?: number | Partial<Record<MetricId | 'default', number>>;
+  /**
+   * Label names appended to a metric's own labels (before the constant labels), e.g.
+   * `{ httpRequests: ['tenant'] }`. A series leaves a label it has no value for out, so code that
+   * does not know the label records as before.
+   */
+  extraLabels?: ExtraLabels;
+  /** Quantile window per summary metric, e.g. `{ httpRequestDurationSummary: { maxAgeSeconds: 60 } }`. */
+  summaries?: Partial<Record<MetricId, SummaryOptions>>;
+  /** Monotonic milliseconds; `performance.now()` by default. Summaries' windows run on it. */
+  clock?: () => number;
+}
+
+/** Options checked and filled in, as the store builds its families from them. */
+export interface ResolvedStoreOptions {
+  constLabels: Readonly<Record<string, string>>;
+  limits: Partial<Record<string, number>>;
+  buckets: Partial<Record<MetricId, readonly number[]>>;
+  extraLabels: ExtraLabels;
+  summaries: Partial<Record<MetricId, SummaryWindow>>;
+}
+
+/** Checks every option, failing loudly with the option's name; returns them ready to use. */
+export function resolveStoreOptions(options: StoreOptions): ResolvedStoreOptions {
+  const constLabels = { ...(options.constLabels ?? {}) };
+  validateConstLabels(constLabels);
+  const limits = normalizeLimits(options.seriesLimit);
+  const buckets = options.buckets ?? {};
+  for (const id of Object.keys(buckets)) {
+    if (!(id in schema)) fail(`buckets: unknown metric id "${id}"`);
+    if (schema[id as MetricId].kind !== 'histogram') fail(`buckets: "${id}" is not a histogram`);
+    validateBuckets(id, buckets[id as MetricId]!);
+  }
+  const extraLabels = options.extraLabels ?? {};
+  if (typeof extraLabels !== 'object' || extraLabels === null)
+    fail('extraLabels: give an object of metric id -> label names');
+  for (const id of Object.keys(extraLabels))
+    if (!(id in schema)) fail(`extraLabels: unknown metric id "${id}"`);
+  if (options.clock !== undefined && typeof options.clock !== 'function')
+    fail('clock: must be a function returning milliseconds');
+  const clock = options.clock ?? (() => performance.now());
+  return {
+    constLabels: Object.freeze(constLabels),
+    limits,
+    buckets,
+    extraLabels,
+    summaries: summaryWindows(options.summaries ?? {}, clock),
+  };
+}
+
+/** Every summary row's window: the row's settings, then the options given for it. */
+function summaryWindows(
+  given: Partial<Record<MetricId, SummaryOptions>>,
+  clock: () => number,
+): Partial<Record<MetricId, SummaryWindow>> {
+  if (typeof given !== 'object' || given === null)
+    fail('summaries: give an object of metric id -> { quantiles, maxAgeSeconds, ageBuckets }');
+  for (const id of Object.keys(given)) {
+    if (!(id in schema)) fail(`summaries: unknown metric id "${id}"`);
+    if (schema[id as MetricId].kind !== 'summary') fail(`summaries: "${id}" is not a summary`);
+  }
+  const out: Partial<Record<MetricId, SummaryWindow>> = {};
+  for (const id of Object.keys(schema) as MetricId[]) {
+    const def = schema[id];
+    if (def.kind !== 'summary') continue;
+    const o = given[id] ?? {};
+    const quantiles = o.quantiles ?? def.quantiles ?? SUMMARY_DEFAULTS.quantiles;
+    const maxAgeSeconds = o.maxAgeSeconds ?? def.maxAgeSeconds ?? SUMMARY_DEFAULTS.maxAgeSeconds;
+    const ageBuckets = o.ageBuckets ?? def.ageBuckets ?? SUMMARY_DEFAULTS.ageBuckets;
+    if (!Array.isArray(quantiles) || quantiles.length === 0)
+      fail(`summaries.${id}.quantiles: give at least one quantile`);
+    for (let i = 0; i < quantiles.length; i++) {
+      const q = quantiles[i];
+      if (typeof q !== 'number' || !(q > 0 && q < 1))
+        fail(`summaries.${id}.quantiles: each must be a number between 0 and 1 (exclusive)`);
+      if (i > 0 && q <= quantiles[i - 1]!)
+        fail(`summaries.${id}.quantiles: must be strictly increasing`);
+    }
+    for (const [name, v] of [
+      ['maxAgeSeconds', maxAgeSeconds],
+      ['ageBuckets', ageBuckets],
+    ] as const)
+      if (!Number.isInteger(v) || v < 1)
+        fail(`summaries.${id}.${name}: must be a positive integer`);
+    out[id] = Object.freeze({
+      quantiles: Object.freeze([...quantiles]),
+      maxAgeSeconds,
+      ageBuckets,
+      slotMs: (maxAgeSeconds * 1000) / ageBuckets,
+      clock,
+    });
+  }
+  return out;
+}
+
+function validateConstLabels(labels: Record<string, string>): void {
+  const reserved = new Set<string>(RESERVED_LABELS);
+  for (const def of Object.values(schema)) for (const l of labelNamesOf(def)) reserved.add(l);
+  const bad: string[] = [];
+  for (const [k, v] of Object.entries(labels)) {
+    if (!LABEL_NAME.test(k) || k.startsWith('__')) bad.push(`"${k}" is not a valid label name`);
+    else if (reserved.has(k)) bad.push(`"${k}" is reserved by the schema`);
+    if (typeof v !== 'string') bad.push(`"${k}" must have a string value`);
+  }
+  if (bad.length) fail(`constLabels: ${bad.join('; ')}`);
+}
+
+function validateBuckets(id: string, bounds: readonly number[]): void {
+  if (!Array.isArray(bounds) || bounds.length === 0) fail(`buckets.${id}: give at least one bound`);
+  for (let i = 0; i < bounds.length; i++) {
+    const b = bounds[i]!;
+    if (!Number.isFinite(b)) fail(`buckets.${id}: bounds must be finite numbers (+Inf is implied)`);
+    if (i > 0 && b <= bounds[i - 1]!) fail(`buckets.${id}: bounds must be strictly increasing`);
+  }
+}
+
+function normalizeLimits(limit: StoreOptions['seriesLimit']): Partial<Record<string, number>> {
+  const limits: Partial<Record<string, number>> =
+    typeof limit === 'number' ? { default: limit } : { ...(limit ?? {}) };
+  for (const [k, v] of Object.entries(limits)) {
+    if (k !== 'default' && !(k in schema)) fail(`seriesLimit: unknown metric id "${k}"`);
+    if (!Number.isInteger(v) || (v as number) < 1)
+      fail(`seriesLimit.${k}: must be a positive integer`);
+  }
+  return limits;
+}
