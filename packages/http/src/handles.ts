@@ -1,31 +1,14 @@
-import { type CounterSeries, type HistogramSeries, type Lens, labelNamesOf } from '@inferlens/core';
+import type { CounterSeries, HistogramSeries, Lens } from '@inferlens/core';
 import { OUTCOMES, type Outcome, statusLabel } from './labels.js';
 
-/** The HTTP rows of the schema the middleware records into. */
-const ROWS = [
+/** The HTTP rows the middleware records into when a request ends; custom labels go on each. */
+export const ROWS = [
   'httpRequests',
   'httpRequestDuration',
   'httpTimeToFirstByte',
   'httpRequestSize',
   'httpResponseSize',
 ] as const;
-
-/** Label names every HTTP row may carry that the middleware fills itself. */
-export const STANDARD_LABELS: ReadonlySet<string> = new Set([
-  'method',
-  'route',
-  'status',
-  'outcome',
-]);
-
-/** Extra label names the HTTP rows declare (filled by the `labels` option). */
-export function customLabelNames(lens: Lens): Set<string> {
-  const names = new Set<string>();
-  for (const id of ROWS)
-    for (const n of labelNamesOf(lens.store.family(id).def))
-      if (!STANDARD_LABELS.has(n)) names.add(n);
-  return names;
-}
 
 /** Series one (status, outcome) pair of a route writes. */
 interface StatusHandles {
@@ -75,6 +58,6 @@ export class RouteHandles {
 
   #series<Id extends (typeof ROWS)[number]>(id: Id, values: Record<string, string>) {
     const family = this.#lens.store.family(id);
-    return family.series(labelNamesOf(family.def).map((n) => values[n] ?? ''));
+    return family.series(family.ownLabelNames.map((n) => values[n] ?? ''));
   }
 }

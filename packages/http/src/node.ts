@@ -146,7 +146,9 @@ export function trackNodeExchange<Req>(
       res.end = reportingEnd(res.end as Fn);
     }
   }
-  if (typeof req.push === 'function' && mayHaveBody(method)) {
+  // The method first: on Express's requests (prototype swapped per request) every property read is
+  // a slow lookup, and most requests are GETs.
+  if (mayHaveBody(method) && typeof req.push === 'function') {
     // Body bytes that arrived before the middleware ran are already buffered in the request.
     ex.received(req.readableLength ?? 0);
     (req as Tagged)[EXCHANGE] = ex;

@@ -28,7 +28,11 @@ export interface RecordOptions<Req> {
   exclude?: ExcludeOption;
   /** Your own route template for a request; `undefined` falls back to the framework's. */
   route?: (req: Req) => string | undefined;
-  /** Values of extra labels the HTTP rows declare (today `tenant`), read once when a request ends. */
+  /**
+   * Extra labels and how to read their values from the request, read once when it ends:
+   * `{ tenant: (req) => req.headers['x-tenant'] }`. They are added to the HTTP metrics of the lens
+   * (not to the in-flight gauge), each bounded by `maxLabelValues`.
+   */
   labels?: Readonly<Record<string, (req: Req) => string | number | undefined>>;
   /** Distinct values each custom label keeps before new ones read `#other` (default 100). */
   maxLabelValues?: number;

@@ -1,7 +1,7 @@
 import type { GaugeSeries, Lens } from '@inferlens/core';
 import { setupError } from './errors.js';
 import { Exchange } from './exchange.js';
-import { customLabelNames, RouteHandles } from './handles.js';
+import { ROWS, RouteHandles } from './handles.js';
 import {
   BoundedValues,
   CLIENT_CLOSED_STATUS,
@@ -15,6 +15,22 @@ import { positiveInt, type RecordOptions, resolveLens } from './options.js';
 import { compileExclude, pathOf } from './paths.js';
 
 type CustomLabel<Req> = [name: string, read: (req: Req) => unknown, values: BoundedValues];
+
+/**
+ * Adds the custom label names to the HTTP rows of the lens. They must be there before the first
+ * request is recorded: a lens that already has HTTP series without them cannot take them (the core
+ * says so, and we pass that on at setup).
+ */
+function declareLabels(pkg: string, lens: Lens, names: readonly string[]): void {
+  if (names.length === 0) return;
+  for (const id of ROWS) {
+    try {
+      lens.store.family(id).addLabels(names);
+    } catch (error) {
+      setupError(pkg, `labels: ${(error as Error).message.replace(/^\[@inferlens\/core\] /, '')}`);
+    }
+  }
+}
 
 /** Route handles kept per method; past it, handles are resolved per request (still bounded). */
 const MAX_CACHED_ROUTES = 10_000;
@@ -62,17 +78,16 @@ export class HttpRecorder<Req> {
     this.#userRoute = o.route;
     this.#routes = new BoundedValues(positiveInt(pkg, 'maxRoutes', o.maxRoutes, 1000), OTHER_ROUTE);
     const maxValues = positiveInt(pkg, 'maxLabelValues', o.maxLabelValues, 100);
-    const declared = customLabelNames(this.lens);
     this.#labels = Object.entries(o.labels ?? {}).map(([name, read]) => {
-      if (!declared.has(name))
-        setupError(
-          pkg,
-          `labels.${name}: the HTTP metrics have no such label; custom labels they declare: ${[...declared].join(', ') || 'none'}`,
-        );
       if (typeof read !== 'function')
         setupError(pkg, `labels.${name}: must be a function of the request`);
       return [name, read, new BoundedValues(maxValues, OTHER_VALUE)];
     });
+    declareLabels(
+      pkg,
+      this.lens,
+      this.#labels.map(([name]) => name),
+    );
   }
 
   /** Starts recording a request, or returns undefined when its path is excluded. Never throws. */

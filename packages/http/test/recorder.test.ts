@@ -7,6 +7,7 @@ import { histogram, seriesOf, total } from './support/store.js';
 interface Req {
   route?: string;
   tenant?: string;
+  region?: string;
 }
 
 function setup(options: ConstructorParameters<typeof HttpRecorder<Req>>[1] = {}) {
@@ -31,9 +32,7 @@ describe('HttpRecorder', () => {
     ex.sent(30);
     ex.end(200, false);
     const labels = { method: 'POST', route: '/v1/chat', status: '200', outcome: 'completed' };
-    expect(seriesOf(lens, 'httpRequests', labels)).toMatchObject([
-      { value: 1, labels: { tenant: '' } },
-    ]);
+    expect(seriesOf(lens, 'httpRequests', labels)).toMatchObject([{ value: 1 }]);
     expect(histogram(lens, 'httpRequestDuration', labels)).toEqual({ count: 1, sum: 1 });
     expect(histogram(lens, 'httpTimeToFirstByte', { route: '/v1/chat' })).toEqual({
       count: 1,
@@ -200,14 +199,56 @@ describe('HttpRecorder', () => {
     expect(lens.render()).toContain(
       'http_requests_total{method="GET",route="/",status="200",outcome="completed"} 2',
     );
+    // Not on the in-flight gauge: the values are read when the request ends.
+    expect(lens.store.family('httpRequestsInFlight').labelNames).not.toContain('tenant');
+  });
+
+  it('takes any number of custom labels, on a lens that declared them or not', () => {
+    const declared = createLens({
+      engine: 'x',
+      extraLabels: { httpRequests: ['region', 'tenant'] },
+    });
+    for (const lens of [createLens({ engine: 'x' }), declared]) {
+      const recorder = new HttpRecorder<Req>(
+        '@inferlens/test',
+        { lens, labels: { tenant: (r) => r.tenant, region: (r) => r.region } },
+        (r) => r.route,
+      );
+      recorder.begin('POST', '/', { route: '/v1', tenant: 'acme', region: 'eu' })!.end(200, false);
+      recorder.begin('POST', '/', { route: '/v1', region: 'us' })!.end(200, false);
+      const text = lens.render();
+      expect(text).toMatch(
+        /^http_requests_total\{[^}]*outcome="completed",(region="eu",tenant="acme"|tenant="acme",region="eu")\} 1$/m,
+      );
+      expect(text).toMatch(/^http_requests_total\{[^}]*outcome="completed",region="us"\} 1$/m);
+      expect(text).toMatch(
+        /^http_time_to_first_byte_seconds_count\{method="POST",route="\/v1",tenant="acme",region="eu"\} 1$/m,
+      );
+    }
+  });
+
+  it('refuses custom labels a lens cannot take any more, at setup', () => {
+    const lens = createLens({ engine: 'x' });
+    new HttpRecorder<Req>('@inferlens/test', { lens }, (r) => r.route)
+      .begin('GET', '/', {})!
+      .end(200, false);
+    expect(
+      () =>
+        new HttpRecorder<Req>(
+          '@inferlens/test',
+          { lens, labels: { tenant: (r) => r.tenant } },
+          (r) => r.route,
+        ),
+    ).toThrow(/^\[@inferlens\/test\] labels: .*already has series.*extraLabels/);
   });
 
   it('rejects bad options at setup with the package name', () => {
     const lens = createLens({ engine: 'x' });
     const make = (o: object) => () =>
       new HttpRecorder('@inferlens/test', { lens, ...o }, () => undefined);
-    expect(make({ labels: { team: () => 'a' } })).toThrow(
-      /^\[@inferlens\/test\] labels\.team: .*tenant/,
+    expect(make({ labels: { route: () => 'a' } })).toThrow(/^\[@inferlens\/test\] labels: .*route/);
+    expect(make({ labels: { 'bad-name': () => 'a' } })).toThrow(
+      /^\[@inferlens\/test\] labels: .*bad-name/,
     );
     expect(make({ labels: { tenant: 'a' } })).toThrow(
       '[@inferlens/test] labels.tenant: must be a function',

@@ -12,10 +12,11 @@ export function seriesOf(lens: Lens, id: MetricId, match: Labels = {}) {
       labels[n] = s.labelValues[i] ?? '';
     });
     if (Object.entries(match).some(([k, v]) => labels[k] !== v)) continue;
-    const h = s.kind === 'histogram' ? s : undefined;
+    // Histograms and summaries both keep a count and a sum.
+    const h = 'count' in s ? s : undefined;
     out.push({
       labels,
-      value: s.kind === 'histogram' ? s.count : s.value,
+      value: h !== undefined ? h.count : (s as { value: number }).value,
       sum: h?.sum ?? 0,
       count: h?.count ?? 0,
     });
