@@ -7,6 +7,7 @@
  */
 
 import type { Server } from 'node:http';
+import { Session } from 'node:inspector/promises';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { prometheus } from '@hono/prometheus';
@@ -72,11 +73,22 @@ const start = { express: expressServer, fastify: fastifyServer, hono: honoServer
 const server = await start(variant);
 if (!server.listening) await new Promise((resolve) => server.once('listening', resolve));
 process.stdout.write(`${JSON.stringify({ port: (server.address() as AddressInfo).port })}\n`);
-// The suite asks for this process's CPU time around each run: CPU per request moves far less than
-// requests per second when other work shares the machine.
-process.on('message', () => {
+// The suite asks for this process's CPU time around each run (CPU per request moves far less than
+// requests per second when other work shares the machine), and for a CPU profile of one run.
+const inspector = new Session();
+inspector.connect();
+process.on('message', async (m: { cmd: 'cpu' | 'profile-start' | 'profile-stop' }) => {
+  if (m.cmd === 'profile-start') {
+    await inspector.post('Profiler.setSamplingInterval', { interval: 250 });
+    await inspector.post('Profiler.enable');
+    await inspector.post('Profiler.start');
+  } else if (m.cmd === 'profile-stop') {
+    const { profile } = await inspector.post('Profiler.stop');
+    process.send?.({ profile });
+    return;
+  }
   const { user, system } = process.cpuUsage();
   process.send?.({ cpuMicros: user + system });
 });
-// Exit cleanly when the suite is done, so `--cpu-prof` runs can write their profile.
+// Exit cleanly when the suite is done.
 process.once('SIGTERM', () => process.exit(0));
