@@ -1,5 +1,5 @@
-export type { ExpositionFormat } from './exposition.js';
-export { CONTENT_TYPES, formatValue, negotiate, render } from './exposition.js';
+export type { ExpositionFormat, RenderOptions } from './exposition.js';
+export { CONTENT_TYPES, formatValue, isMetricPrefix, negotiate, render } from './exposition.js';
 export { ModelHandles } from './handles.js';
 export type {
   EngineEventName,

@@ -1,8 +1,14 @@
 import { fail } from './errors.js';
-import { CONTENT_TYPES, type ExpositionFormat, negotiate, render } from './exposition.js';
+import {
+  CONTENT_TYPES,
+  type ExpositionFormat,
+  negotiate,
+  type RenderOptions,
+  render,
+} from './exposition.js';
 import { ModelHandles } from './handles.js';
 import type { ExtraLabels } from './labels.js';
-import type { LLM_LABELS, MetricId, Schema } from './schema/index.js';
+import { type LLM_LABELS, type MetricId, metricIds, type Schema, schema } from './schema/index.js';
 import type { CounterSeries } from './series.js';
 import { type Family, Store, type StoreOptions } from './store.js';
 import { type DropReason, MAX_SKEW_MS, RequestTracker, type TrackerContext } from './tracker.js';
@@ -50,6 +56,9 @@ export interface ScrapeResult {
 type CollectHook = () => void | Promise<void>;
 
 const MAX_CACHED_MODELS = 2000;
+
+/** Rows whose first label is `model_name`. */
+const LLM_IDS = metricIds.filter((id) => schema[id].scope === 'llm');
 
 /**
  * One lens owns one store: every metric of the schema, bounded, recorded through handles.
@@ -206,15 +215,38 @@ export class Lens<X extends ExtraLabels = {}> {
   }
 
   /** Renders what is recorded now, without running collect hooks. */
-  render(format: ExpositionFormat = 'prometheus'): string {
-    return render(this.store, format);
+  render(format: ExpositionFormat = 'prometheus', options?: RenderOptions): string {
+    return render(this.store, format, options);
   }
 
-  /** Collects, then renders in the format the `Accept` header asks for. */
-  async scrape(accept?: string | null): Promise<ScrapeResult> {
+  /**
+   * Collects, then renders in the format the `Accept` header asks for; `options.prefix` puts a
+   * prefix before metric names (check it at setup with `isMetricPrefix`: a bad one throws).
+   *
+   * @example
+   * const { contentType, body } = await lens.scrape(req.headers.accept, { prefix: 'gw_' });
+   */
+  async scrape(accept?: string | null, options?: RenderOptions): Promise<ScrapeResult> {
     await this.collect();
     const format = negotiate(accept);
-    return { contentType: CONTENT_TYPES[format], body: render(this.store, format) };
+    return { contentType: CONTENT_TYPES[format], body: render(this.store, format, options) };
+  }
+
+  /**
+   * The model names the lens's own LLM series carry (`model_name`), each once, sorted; series
+   * folded into overflow or removed are not counted, nor engine series mirrored by a source. For
+   * `/status` pages: it reads the store, so a model unloaded with `family.remove()` drops out.
+   *
+   * @example
+   * lens.request({ model: 'llama-3-8b' });
+   * lens.models(); // ['llama-3-8b']
+   */
+  models(): string[] {
+    const seen = new Set<string>();
+    for (const id of LLM_IDS)
+      for (const s of this.store.family(id).all())
+        if (!s.overflow && s.labelValues[0]) seen.add(s.labelValues[0]);
+    return [...seen].sort();
   }
 
   /** Ends requests idle for longer than `requestTimeoutMs`, so in-flight gauges stay true. */

@@ -3,6 +3,7 @@ import {
   type ExpositionFormat,
   type Lens,
   negotiate,
+  type RenderOptions,
   render,
   type ScrapeResult,
 } from '@inferlens/core';
@@ -17,7 +18,8 @@ const EOF = '# EOF\n';
  * Serves the lens and prom-client registries (default metrics, the app's own) from one
  * `/metrics`. Checks names at setup and throws when a registry metric would clash with ours;
  * returns `scrape(accept)`, which collects, renders the lens, then appends each registry's
- * `metrics()` in the same format, with a single `# EOF` at the end for OpenMetrics.
+ * `metrics()` in the same format, with a single `# EOF` at the end for OpenMetrics. `scrape`
+ * takes core's render options (`{ prefix, prefixOnly }`) for the lens's part.
  *
  * The format is the one `Accept` asks for when the registries can write it; otherwise theirs,
  * because a prom-client registry renders only its own content type (text 0.0.4 by default, which
@@ -37,7 +39,7 @@ const EOF = '# EOF\n';
 export function scrapeWith(
   lens: Lens,
   registries: RegistryLike | readonly RegistryLike[],
-): (accept?: string | null) => Promise<ScrapeResult> {
+): (accept?: string | null, options?: RenderOptions) => Promise<ScrapeResult> {
   if (!lens || typeof lens.collect !== 'function' || !lens.store)
     fail('scrapeWith: expected a Lens from createLens() as the first argument');
   const list: readonly RegistryLike[] = Array.isArray(registries) ? registries : [registries];
@@ -87,12 +89,16 @@ export function scrapeWith(
     return text.trim() === '' ? '' : text;
   }
 
-  return async function scrape(accept?: string | null): Promise<ScrapeResult> {
+  return async function scrape(
+    accept?: string | null,
+    options?: RenderOptions,
+  ): Promise<ScrapeResult> {
     await lens.collect();
     const format = theirFormat ?? negotiate(accept);
     const om = format === 'openmetrics';
     const parts = await Promise.all(list.map((r) => renderRegistry(r, om)));
-    let body = render(lens.store, format);
+    // `options.prefix` applies to the lens's metrics only: the registries' are the app's own.
+    let body = render(lens.store, format, options);
     if (om) body = body.slice(0, -EOF.length);
     for (const p of parts) body += p;
     if (om) body += EOF;

@@ -33,6 +33,18 @@ describe('scrapeWith', () => {
     for (const line of complaints) expect(line).toMatch(/^nodejs_active_\w+_total non-counter/);
   });
 
+  it('prefixes the lens’s metric names when asked, and leaves the registries’ alone', async () => {
+    const registry = new Registry();
+    new Counter({ name: 'app_jobs_total', help: 'Jobs.', registers: [registry] }).inc();
+    const lens = recordedLens();
+    const { body } = await scrapeWith(lens, [registry])('text/plain', { prefix: 'gw_' });
+    expect(body.startsWith(lens.render('prometheus', { prefix: 'gw_' }))).toBe(true);
+    expect(body).toContain(`\ngw_${schema.requests.prometheus}{`);
+    expect(body).toContain('\napp_jobs_total 1');
+    expect(body).not.toContain('gw_app_jobs_total');
+    expect(promtool(body)).toEqual({ status: 0, output: '' });
+  });
+
   it('stitches OpenMetrics registries with one # EOF at the very end and no blank line', async () => {
     const registries = [1, 2].map(() => openMetricsRegistry());
     new Counter({ name: 'app_a_total', help: 'a', registers: [registries[0]!] }).inc(3);
