@@ -31,6 +31,28 @@ describe('@inferlens/fastify in-process (inject)', () => {
     expect(app.inferlens.lens).toBe(lens);
   });
 
+  it('serves the opt-in duration summary with custom labels through /metrics', async () => {
+    const app = Fastify();
+    await app.register(inferlens, {
+      summary: { quantiles: [0.5, 0.99] },
+      labels: { tenant: (request) => request.headers['x-tenant'] as string | undefined },
+    });
+    app.get('/hello', async () => 'hi');
+    for (let i = 0; i < 3; i++)
+      await app.inject({ url: '/hello', headers: { 'x-tenant': 'acme' } });
+    await waitFor(() => total(app.inferlens.lens, 'httpRequests') === 3, 2000, 'three requests');
+    const body = (await app.inject({ url: '/metrics' })).body;
+    const labels = 'method="GET",route="/hello",status="200",outcome="completed",tenant="acme"';
+    expect(body).toContain('# TYPE http_request_duration_quantiles_seconds summary');
+    expect(body).toContain(`http_request_duration_quantiles_seconds_count{${labels}} 3`);
+    expect(body).toMatch(
+      new RegExp(
+        `^http_request_duration_quantiles_seconds\\{${labels},quantile="0.99"\\} \\d`,
+        'm',
+      ),
+    );
+  });
+
   it('records requests an onRequest hook rejects, and thrown errors as 500 errors', async () => {
     const lens = createLens({ engine: 'e' });
     const errors: unknown[] = [];

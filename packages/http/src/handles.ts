@@ -1,10 +1,11 @@
-import type { CounterSeries, HistogramSeries, Lens } from '@inferlens/core';
+import type { CounterSeries, HistogramSeries, Lens, SummarySeries } from '@inferlens/core';
 import { OUTCOMES, type Outcome, statusLabel } from './labels.js';
 
 /** The HTTP rows the middleware records into when a request ends; custom labels go on each. */
 export const ROWS = [
   'httpRequests',
   'httpRequestDuration',
+  'httpRequestDurationSummary',
   'httpTimeToFirstByte',
   'httpRequestSize',
   'httpResponseSize',
@@ -14,6 +15,8 @@ export const ROWS = [
 interface StatusHandles {
   requests: CounterSeries;
   duration: HistogramSeries;
+  /** The opt-in duration summary; undefined unless the `summary` option is on. */
+  quantiles: SummarySeries | undefined;
   responseSize: HistogramSeries;
 }
 
@@ -28,12 +31,14 @@ export class RouteHandles {
   readonly #lens: Lens;
   readonly #values: Record<string, string>;
   readonly #group: boolean;
+  readonly #summary: boolean;
   readonly #byStatus = new Map<number, StatusHandles>();
 
-  constructor(lens: Lens, values: Record<string, string>, groupStatus: boolean) {
+  constructor(lens: Lens, values: Record<string, string>, groupStatus: boolean, summary: boolean) {
     this.#lens = lens;
     this.#values = values;
     this.#group = groupStatus;
+    this.#summary = summary;
     this.timeToFirstByte = this.#series('httpTimeToFirstByte', values);
     this.requestSize = this.#series('httpRequestSize', values);
   }
@@ -48,6 +53,7 @@ export class RouteHandles {
       h = {
         requests: this.#series('httpRequests', values),
         duration: this.#series('httpRequestDuration', values),
+        quantiles: this.#summary ? this.#series('httpRequestDurationSummary', values) : undefined,
         responseSize: this.#series('httpResponseSize', values),
       };
       // Out-of-range codes share one label value but not one key; keep the map bounded anyway.

@@ -1,4 +1,4 @@
-import { createLens, type Lens, type MetricId } from '@inferlens/core';
+import { createLens, type Lens, type MetricId, type SummaryOptions } from '@inferlens/core';
 import type { AuthOptions } from './auth.js';
 import { setupError } from './errors.js';
 import type { ExcludeOption } from './paths.js';
@@ -20,6 +20,14 @@ export interface RecordOptions<Req> {
   lens?: Lens;
   /** Bucket bounds, applied when the middleware creates the lens (set them on your own lens). */
   buckets?: BucketsOption;
+  /**
+   * Also record `http_request_duration_quantiles_seconds`, a summary with quantiles over a sliding
+   * window (default false). `true` takes the defaults (p50, p90, p95, p99 over 10 minutes); an
+   * object sets `quantiles`, `maxAgeSeconds`, `ageBuckets` for a lens the middleware creates (on
+   * your own lens, pass them to `createLens({ summaries })`). Quantiles are per process and cannot
+   * be added up across instances; the duration histogram can, so dashboards should prefer it.
+   */
+  summary?: boolean | SummaryOptions;
   /** Report `2xx`, `4xx`, … instead of `200`, `404`, … (default false). */
   groupStatus?: boolean;
   /** Keep the `method` label (default true). */
@@ -69,26 +77,26 @@ const BUCKET_IDS = {
   responseSize: 'httpResponseSize',
 } as const satisfies Record<string, MetricId>;
 
-/** The lens to use: the given one (whose buckets must agree) or a new one with the buckets. */
-export function resolveLens(pkg: string, lens: Lens | undefined, buckets?: BucketsOption): Lens {
+/** The lens to use: the given one (whose buckets and summary window must agree) or a new one. */
+export function resolveLens(
+  pkg: string,
+  lens: Lens | undefined,
+  buckets?: BucketsOption,
+  summary?: boolean | SummaryOptions,
+): Lens {
   if (lens !== undefined && (typeof lens !== 'object' || typeof lens.scrape !== 'function'))
     setupError(pkg, '`lens` must be a lens from createLens() in @inferlens/core');
-  const wanted: Partial<Record<MetricId, readonly number[]>> = {};
-  if (Array.isArray(buckets)) {
-    wanted.httpRequestDuration = buckets;
-    wanted.httpTimeToFirstByte = buckets;
-  } else if (buckets !== undefined) {
-    if (typeof buckets !== 'object') setupError(pkg, '`buckets` must be an array or an object');
-    for (const [key, value] of Object.entries(buckets)) {
-      const id = BUCKET_IDS[key as keyof typeof BUCKET_IDS];
-      if (id === undefined)
-        setupError(pkg, `buckets.${key}: unknown; use ${Object.keys(BUCKET_IDS).join(', ')}`);
-      if (value !== undefined) wanted[id] = value as readonly number[];
-    }
-  }
+  const wanted = wantedBuckets(pkg, buckets);
+  if (summary !== undefined && typeof summary !== 'boolean' && typeof summary !== 'object')
+    setupError(pkg, '`summary` must be true, false or { quantiles, maxAgeSeconds, ageBuckets }');
+  const window = typeof summary === 'object' && summary !== null ? summary : undefined;
   if (lens === undefined) {
     try {
-      return createLens({ engine: 'http', buckets: wanted });
+      return createLens({
+        engine: 'http',
+        buckets: wanted,
+        ...(window ? { summaries: { httpRequestDurationSummary: window } } : {}),
+      });
     } catch (error) {
       setupError(pkg, (error as Error).message.replace(/^\[@inferlens\/core\] /, ''));
     }
@@ -102,7 +110,42 @@ export function resolveLens(pkg: string, lens: Lens | undefined, buckets?: Bucke
         `buckets: this lens has other bounds for ${id}; pass them to createLens({ buckets })`,
       );
   }
+  if (window !== undefined) {
+    const have = lens.store.family('httpRequestDurationSummary').summary!;
+    const same = (a: readonly number[], b: readonly number[]) =>
+      a.length === b.length && a.every((x, i) => x === b[i]);
+    if (
+      (window.quantiles !== undefined && !same(window.quantiles, have.quantiles)) ||
+      (window.maxAgeSeconds !== undefined && window.maxAgeSeconds !== have.maxAgeSeconds) ||
+      (window.ageBuckets !== undefined && window.ageBuckets !== have.ageBuckets)
+    )
+      setupError(
+        pkg,
+        'summary: this lens has another window for httpRequestDurationSummary; pass it to createLens({ summaries })',
+      );
+  }
   return lens;
+}
+
+/** The bucket option as bounds per metric id. */
+function wantedBuckets(
+  pkg: string,
+  buckets: BucketsOption | undefined,
+): Partial<Record<MetricId, readonly number[]>> {
+  const wanted: Partial<Record<MetricId, readonly number[]>> = {};
+  if (Array.isArray(buckets)) {
+    wanted.httpRequestDuration = buckets;
+    wanted.httpTimeToFirstByte = buckets;
+  } else if (buckets !== undefined) {
+    if (typeof buckets !== 'object') setupError(pkg, '`buckets` must be an array or an object');
+    for (const [key, value] of Object.entries(buckets)) {
+      const id = BUCKET_IDS[key as keyof typeof BUCKET_IDS];
+      if (id === undefined)
+        setupError(pkg, `buckets.${key}: unknown; use ${Object.keys(BUCKET_IDS).join(', ')}`);
+      if (value !== undefined) wanted[id] = value as readonly number[];
+    }
+  }
+  return wanted;
 }
 
 /** A positive integer option, or its default. */

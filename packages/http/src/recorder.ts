@@ -51,6 +51,7 @@ export class HttpRecorder<Req> {
   readonly #excluded: (path: string) => boolean;
   readonly #groupStatus: boolean;
   readonly #methodOn: boolean;
+  readonly #summary: boolean;
   readonly #frameworkRoute: (req: Req) => string | undefined;
   readonly #userRoute: ((req: Req) => string | undefined) | undefined;
   readonly #labels: CustomLabel<Req>[];
@@ -66,7 +67,8 @@ export class HttpRecorder<Req> {
     alwaysExcluded: readonly string[] = [],
   ) {
     const o = options ?? {};
-    this.lens = resolveLens(pkg, o.lens, o.buckets);
+    this.lens = resolveLens(pkg, o.lens, o.buckets, o.summary);
+    this.#summary = o.summary !== undefined && o.summary !== false;
     if (o.route !== undefined && typeof o.route !== 'function')
       setupError(pkg, '`route` must be a function of the request');
     if (o.exclude !== undefined && typeof o.exclude !== 'function' && !Array.isArray(o.exclude))
@@ -122,6 +124,7 @@ export class HttpRecorder<Req> {
       const seconds = (now - ex.start) / 1000;
       s.requests.value++;
       s.duration.observe(seconds);
+      s.quantiles?.observe(seconds);
       s.responseSize.observe(ex.bytesOut);
       h.requestSize.observe(ex.bytesIn);
       // A complete response with no body byte (204, HEAD, redirects) had its first byte at the end.
@@ -156,7 +159,7 @@ export class HttpRecorder<Req> {
         this.#labels.forEach(([name], i) => {
           values[name] = custom[i]!;
         });
-      h = new RouteHandles(this.lens, values, this.#groupStatus);
+      h = new RouteHandles(this.lens, values, this.#groupStatus, this.#summary);
       if (this.#cached < MAX_CACHED_ROUTES) {
         routes.set(foldedKey, h);
         this.#cached++;

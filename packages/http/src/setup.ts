@@ -30,7 +30,7 @@ export function createAdapter<Req>(
   frameworkRoute: (req: Req) => string | undefined,
 ): Adapter<Req> {
   const o = options ?? {};
-  const lens = resolveLens(pkg, o.lens, o.buckets);
+  const lens = resolveLens(pkg, o.lens, o.buckets, o.summary);
   const paths = [...endpointPaths(pkg, o).keys()];
   const recorder = new HttpRecorder<Req>(pkg, { ...o, lens }, frameworkRoute, paths);
   const endpoints = o.endpoints === false ? undefined : new Endpoints(pkg, { ...o, lens }, lens);

@@ -242,6 +242,46 @@ describe('HttpRecorder', () => {
     ).toThrow(/^\[@inferlens\/test\] labels: .*already has series.*extraLabels/);
   });
 
+  it('records the opt-in duration summary with the same labels, over its window', () => {
+    const { lens, clock, recorder } = setup({ summary: true, labels: { tenant: (r) => r.tenant } });
+    for (const ms of [100, 200, 300, 400, 1000]) {
+      const ex = recorder.begin('GET', '/', { route: '/q', tenant: 'acme' })!;
+      clock.t += ms;
+      ex.end(200, false);
+    }
+    const text = lens.render();
+    const name = 'http_request_duration_quantiles_seconds';
+    const labels = 'method="GET",route="/q",status="200",outcome="completed",tenant="acme"';
+    expect(text).toContain(`${name}_count{${labels}} 5`);
+    expect(text).toContain(`${name}_sum{${labels}} 2`);
+    const p50 = Number(
+      text.match(new RegExp(`^${name}\\{${labels},quantile="0.5"\\} (\\S+)$`, 'm'))?.[1],
+    );
+    expect(p50).toBeGreaterThan(0.3 * 0.98);
+    expect(p50).toBeLessThan(0.3 * 1.02);
+    // Off by default: the row stays empty.
+    const plain = setup();
+    plain.recorder.begin('GET', '/', { route: '/q' })!.end(200, false);
+    expect(plain.lens.render()).not.toContain(name);
+  });
+
+  it('creates its lens with the summary window asked for, and checks it on a given lens', () => {
+    const window = { quantiles: [0.5, 0.999], maxAgeSeconds: 60, ageBuckets: 3 };
+    const made = new HttpRecorder<Req>('@inferlens/test', { summary: window }, (r) => r.route);
+    expect(made.lens.store.family('httpRequestDurationSummary').summary).toMatchObject(window);
+    const lens = createLens({ engine: 'x' });
+    expect(
+      () => new HttpRecorder<Req>('@inferlens/test', { lens, summary: window }, (r) => r.route),
+    ).toThrow(/^\[@inferlens\/test\] summary: this lens has another window/);
+    expect(
+      () =>
+        new HttpRecorder<Req>('@inferlens/test', { summary: { quantiles: [2] } }, (r) => r.route),
+    ).toThrow(/^\[@inferlens\/test\] summaries\.httpRequestDurationSummary\.quantiles/);
+    expect(
+      () => new HttpRecorder<Req>('@inferlens/test', { summary: 'yes' as never }, (r) => r.route),
+    ).toThrow('[@inferlens/test] `summary` must be');
+  });
+
   it('rejects bad options at setup with the package name', () => {
     const lens = createLens({ engine: 'x' });
     const make = (o: object) => () =>
