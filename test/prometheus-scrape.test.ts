@@ -13,7 +13,15 @@ let server: Server;
 let prometheus: PrometheusServer;
 
 beforeAll(async () => {
-  lens = createLens({ engine: 'sim', constLabels: { worker_id: 'w-1' } });
+  lens = createLens({
+    engine: 'sim',
+    constLabels: { worker_id: 'w-1' },
+    extraLabels: { httpRequestDurationSummary: ['tenant'] },
+  });
+  const quantiles = lens.store.family('httpRequestDurationSummary');
+  const values = ['GET', '/v1/chat', '200', 'completed', 'acme'];
+  expect(quantiles.ownLabelNames).toEqual(['method', 'route', 'status', 'outcome', 'tenant']);
+  for (const seconds of [0.1, 0.2, 0.3, 0.4, 1.0]) quantiles.series(values).observe(seconds);
   for (const [model, reason, tokens] of [
     ['llama-3-8b', 'stop', 5],
     ['llama-3-8b', 'length', 9],
@@ -95,6 +103,28 @@ describe('a real Prometheus server scraping inferlens', () => {
       expect(Number(tokens[0]!.value[1])).toBe(16);
       const kv = await prometheus.query(`llm_kv_cache_usage_ratio{job="${job}"}`);
       expect(kv.map((k) => Number(k.value[1]))).toEqual([0.375]);
+    });
+  }
+
+  for (const job of ['openmetrics', 'text']) {
+    it(`stores a summary's quantiles, sum and count, extra label included (${job})`, async () => {
+      const s = [...lens.store.family('httpRequestDurationSummary').all()][0]!;
+      if (s.kind !== 'summary') throw new Error('not a summary');
+      const sel = `job="${job}",route="/v1/chat",tenant="acme"`;
+      const stored = await prometheus.query(`http_request_duration_quantiles_seconds{${sel}}`);
+      const byQuantile = Object.fromEntries(
+        stored.map((r) => [r.metric.quantile, Number(r.value[1])]),
+      );
+      expect(Object.keys(byQuantile).sort()).toEqual(['0.5', '0.9', '0.95', '0.99']);
+      // What Prometheus stored is what the store reported; the median is 0.3 s within 1 %.
+      expect(byQuantile['0.5']).toBeCloseTo(s.quantile(0.5), 12);
+      expect(Math.abs(byQuantile['0.5']! - 0.3) / 0.3).toBeLessThan(0.01);
+      const [sum] = await prometheus.query(`http_request_duration_quantiles_seconds_sum{${sel}}`);
+      const [count] = await prometheus.query(
+        `http_request_duration_quantiles_seconds_count{${sel}}`,
+      );
+      expect(Number(sum!.value[1])).toBeCloseTo(2, 12);
+      expect(Number(count!.value[1])).toBe(5);
     });
   }
 

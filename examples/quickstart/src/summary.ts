@@ -27,7 +27,7 @@ export function snapshot(lens: Lens, at: number): Snapshot {
   const total = (id: ScalarId) => {
     let sum = 0;
     for (const s of store.family(id).all() as Iterable<Series>)
-      if (s.kind !== 'histogram') sum += s.value;
+      if (s.kind === 'counter' || s.kind === 'gauge') sum += s.value;
     return sum;
   };
   const ttft = store.family('timeToFirstToken');
