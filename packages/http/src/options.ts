@@ -48,7 +48,7 @@ export interface RecordOptions<Req> {
   maxRoutes?: number;
 }
 
-/** What the `/metrics`, `/health` and `/status` endpoints accept. */
+/** What the `/metrics`, `/health`, `/status` and `/dashboard` endpoints accept. */
 export interface EndpointOptions extends StatusSources {
   lens?: Lens;
   /** Path of the Prometheus endpoint, or false for none (default `/metrics`). */
@@ -57,7 +57,17 @@ export interface EndpointOptions extends StatusSources {
   healthPath?: string | false;
   /** Path of the readiness and summary endpoint, or false for none (default `/status`). */
   statusPath?: string | false;
-  /** Protects `/metrics` and `/status` (never `/health`) with a bearer token or basic auth. */
+  /**
+   * Path of the live dashboard page, or false for none (default `/dashboard`; none when
+   * `metricsPath` is false, since the page reads `/metrics`). The page holds no data; with
+   * bearer-token `auth` it is served to anyone and asks for the token, with basic `auth` it is
+   * protected like `/metrics`.
+   */
+  dashboardPath?: string | false;
+  /**
+   * Protects `/metrics` and `/status` (never `/health`) with a bearer token or basic auth; the
+   * dashboard page too when basic credentials are accepted.
+   */
   auth?: AuthOptions;
   /** Put before the HTTP metric names in `/metrics` (`myapp_` gives `myapp_http_requests_total`). */
   prefix?: string;
@@ -69,6 +79,9 @@ export interface ScrapeLike {
   contentType: string;
   body: string;
 }
+
+/** Summary series a lens the middleware creates keeps (about 7 MiB at the default window). */
+export const SUMMARY_SERIES_LIMIT = 250;
 
 const BUCKET_IDS = {
   duration: 'httpRequestDuration',
@@ -95,6 +108,9 @@ export function resolveLens(
       return createLens({
         engine: 'http',
         buckets: wanted,
+        // A summary series holds a fixed sketch per age bucket (27 KiB at the defaults), so the
+        // lens made here keeps fewer of them than of other series; later ones fold into overflow.
+        seriesLimit: { httpRequestDurationSummary: SUMMARY_SERIES_LIMIT },
         ...(window ? { summaries: { httpRequestDurationSummary: window } } : {}),
       });
     } catch (error) {

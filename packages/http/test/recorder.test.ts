@@ -269,6 +269,7 @@ describe('HttpRecorder', () => {
     const window = { quantiles: [0.5, 0.999], maxAgeSeconds: 60, ageBuckets: 3 };
     const made = new HttpRecorder<Req>('@inferlens/test', { summary: window }, (r) => r.route);
     expect(made.lens.store.family('httpRequestDurationSummary').summary).toMatchObject(window);
+    expect(made.lens.store.family('httpRequestDurationSummary').limit).toBe(250);
     const lens = createLens({ engine: 'x' });
     expect(
       () => new HttpRecorder<Req>('@inferlens/test', { lens, summary: window }, (r) => r.route),
