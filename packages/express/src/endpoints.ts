@@ -29,7 +29,8 @@ export type EndpointsMiddleware = ((
 ) => void) & { readonly endpoints: Endpoints };
 
 /**
- * `/metrics`, `/health` and `/status` on their own, for a separate app or port (or a plain
+ * `/metrics`, `/health`, `/status` and the `/dashboard` page on their own, for a separate app or
+ * port (or a plain
  * `http.createServer`). Other paths go to `next()`, or get a 404 without one.
  *
  * @example

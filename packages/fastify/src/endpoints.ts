@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyPluginCallback, FastifyReply, FastifyReque
 import fp from 'fastify-plugin';
 import { PKG } from './pkg.js';
 
-/** Routes `/metrics`, `/health` and `/status` on `fastify`; HEAD comes with GET. */
+/** Routes `/metrics`, `/health`, `/status` and `/dashboard` on `fastify`; HEAD comes with GET. */
 export function routeEndpoints(fastify: FastifyInstance, endpoints: Endpoints): void {
   for (const path of endpoints.paths) {
     const kind = endpoints.match('GET', path)!;
@@ -33,7 +33,8 @@ const endpointsPlugin: FastifyPluginCallback<EndpointOptions> = (fastify, option
 };
 
 /**
- * `/metrics`, `/health` and `/status` without request recording, for a separate instance or port.
+ * `/metrics`, `/health`, `/status` and the `/dashboard` page without request recording, for a
+ * separate instance or port.
  *
  * @example
  * const admin = Fastify();

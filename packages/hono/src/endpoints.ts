@@ -22,7 +22,8 @@ export async function serveEndpoint(
 }
 
 /**
- * `/metrics`, `/health` and `/status` without request recording, for a separate app or port.
+ * `/metrics`, `/health`, `/status` and the `/dashboard` page without request recording, for a
+ * separate app or port.
  *
  * @example
  * const admin = new Hono();

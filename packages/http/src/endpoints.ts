@@ -1,11 +1,13 @@
 import type { Lens } from '@inferlens/core';
-import { type Authorizer, compileAuth } from './auth.js';
+import { type AuthOptions, type Authorizer, compileAuth } from './auth.js';
+import { dashboardHeaders } from './dashboard/headers.js';
+import { type DashboardPage, dashboardPage } from './dashboard/page.js';
 import { setupError } from './errors.js';
 import { type EndpointOptions, endpointPath, resolveLens, type ScrapeLike } from './options.js';
 import { isValidPrefix, prefixHttpNames } from './prefix.js';
 import { type StatusSources, statusSummary } from './status.js';
 
-export type EndpointKind = 'metrics' | 'health' | 'status';
+export type EndpointKind = 'metrics' | 'health' | 'status' | 'dashboard';
 
 /** A framework-neutral answer; each adapter copies it onto its own response. */
 export interface EndpointResponse {
@@ -21,10 +23,15 @@ export interface EndpointResponse {
 export function endpointPaths(pkg: string, options: EndpointOptions): Map<string, EndpointKind> {
   const o = options ?? {};
   const byPath = new Map<string, EndpointKind>();
+  const metrics = endpointPath(pkg, 'metricsPath', o.metricsPath, '/metrics');
+  // The page reads /metrics: without it there is no page, and asking for one is a mistake.
+  if (metrics === false && typeof o.dashboardPath === 'string')
+    setupError(pkg, 'dashboardPath: the dashboard reads /metrics; set metricsPath too');
   const paths: [EndpointKind, string | false][] = [
-    ['metrics', endpointPath(pkg, 'metricsPath', o.metricsPath, '/metrics')],
+    ['metrics', metrics],
     ['health', endpointPath(pkg, 'healthPath', o.healthPath, '/health')],
     ['status', endpointPath(pkg, 'statusPath', o.statusPath, '/status')],
+    ['dashboard', metrics && endpointPath(pkg, 'dashboardPath', o.dashboardPath, '/dashboard')],
   ];
   for (const [kind, path] of paths) {
     if (path === false) continue;
@@ -38,7 +45,7 @@ const JSON_TYPE = 'application/json; charset=utf-8';
 const NO_STORE = 'no-store';
 
 /**
- * `/metrics`, `/health` and `/status` for any framework: adapters ask {@link Endpoints.match}
+ * `/metrics`, `/health`, `/status` and `/dashboard` for any framework: adapters ask {@link Endpoints.match}
  * whether a GET/HEAD path is one of them and send what {@link Endpoints.handle} returns.
  *
  * @example
@@ -56,6 +63,10 @@ export class Endpoints {
   readonly #prefix: string;
   readonly #scrape: (accept: string | undefined) => Promise<ScrapeLike> | ScrapeLike;
   readonly #sources: StatusSources;
+  readonly #dashboard: DashboardPage | undefined;
+  /** Whether the page itself needs credentials: only with basic auth, which browsers resend. */
+  readonly #dashboardAuth: boolean;
+  #dashboardHeaders: Promise<Record<string, string>> | undefined;
 
   constructor(pkg: string, options: EndpointOptions, lens?: Lens) {
     const o = options ?? {};
@@ -75,6 +86,21 @@ export class Endpoints {
     if (o.ready !== undefined && typeof o.ready !== 'function')
       setupError(pkg, 'ready: must be a function');
     this.#sources = { version: o.version, ready: o.ready, gpu: o.gpu };
+    const mode = dashboardAuth(o.auth);
+    this.#dashboardAuth = mode === 'basic';
+    const page = [...this.#byPath].find(([, kind]) => kind === 'dashboard')?.[0];
+    const metricsPath = [...this.#byPath].find(([, kind]) => kind === 'metrics')?.[0];
+    const statusPath = [...this.#byPath].find(([, kind]) => kind === 'status')?.[0] ?? false;
+    this.#dashboard =
+      page === undefined || metricsPath === undefined
+        ? undefined
+        : dashboardPage({
+            dashboardPath: page,
+            metricsPath,
+            statusPath,
+            auth: mode,
+            prefix: this.#prefix,
+          });
   }
 
   /** Which endpoint a request is for, if any. Only GET and HEAD are answered. */
@@ -96,7 +122,9 @@ export class Endpoints {
           headers: { 'content-type': JSON_TYPE, 'cache-control': NO_STORE },
           body: '{"status":"ok"}',
         };
-      if (this.#auth !== undefined && !(await this.#auth(authorization)))
+      // A page with no data in it: open unless basic auth lets the browser carry credentials.
+      const open = kind === 'dashboard' && !this.#dashboardAuth;
+      if (this.#auth !== undefined && !open && !(await this.#auth(authorization)))
         return {
           status: 401,
           headers: {
@@ -114,6 +142,10 @@ export class Endpoints {
           body: text,
         };
       }
+      if (kind === 'dashboard' && this.#dashboard !== undefined) {
+        this.#dashboardHeaders ??= dashboardHeaders(this.#dashboard);
+        return { status: 200, headers: await this.#dashboardHeaders, body: this.#dashboard.html };
+      }
       const summary = await statusSummary(this.lens, this.#sources);
       return {
         status: summary.status === 'ready' ? 200 : 503,
@@ -128,4 +160,15 @@ export class Endpoints {
       };
     }
   }
+}
+
+/**
+ * How the page gets past `auth`: `basic` when basic credentials are accepted (the browser asks
+ * once and resends them on the page's fetches), `bearer` for tokens or a check function (the page
+ * asks for a token and sends it as `Authorization: Bearer`), `none` without auth.
+ */
+function dashboardAuth(auth: AuthOptions | undefined): 'none' | 'basic' | 'bearer' {
+  if (auth === undefined) return 'none';
+  if (typeof auth === 'object' && auth !== null && auth.basic !== undefined) return 'basic';
+  return 'bearer';
 }

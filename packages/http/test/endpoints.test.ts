@@ -17,7 +17,8 @@ describe('Endpoints', () => {
     expect(e.match('HEAD', '/ready')).toBe('status');
     expect(e.match('GET', '/health')).toBeUndefined();
     expect(e.match('POST', '/metrics')).toBeUndefined();
-    expect(e.paths).toEqual(['/metrics', '/ready']);
+    expect(e.match('GET', '/dashboard')).toBe('dashboard');
+    expect(e.paths).toEqual(['/metrics', '/ready', '/dashboard']);
     expect(() => endpointPaths(PKG, { metricsPath: '/x', statusPath: '/x' })).toThrow(
       '[@inferlens/test] statusPath: "/x" is used twice',
     );
@@ -100,6 +101,8 @@ describe('Endpoints', () => {
     running.queued();
     running.started();
     lens.series('httpRequestsInFlight', { method: 'POST' }).set(3);
+    // A model with only counters recorded is listed too.
+    lens.series('promptTokens', { model_name: 'embedder' }).inc(7);
     const e = new Endpoints(PKG, {
       lens,
       version: '1.2.3',
@@ -117,6 +120,7 @@ describe('Endpoints', () => {
       models: [
         { name: 'llama', engine: 'vllm', running: 0, waiting: 1 },
         { name: 'qwen', engine: 'vllm', running: 1, waiting: 0 },
+        { name: 'embedder', engine: 'vllm', running: 0, waiting: 0 },
       ],
       inFlight: { http: 3, requests: 2 },
       gpu: { available: false, reason: 'libnvidia-ml.so.1 not found' },
