@@ -62,6 +62,11 @@ export async function statusSummary(lens: Lens, sources: StatusSources): Promise
     totalWaiting += w;
     if (models.length < MAX_MODELS) models.push({ name, engine, running: s.value, waiting: w });
   }
+  // Models the lens has recorded for without a running gauge (only counters, say) are listed too.
+  const listed = new Set(models.map((m) => m.name));
+  for (const name of lens.models())
+    if (!listed.has(name) && models.length < MAX_MODELS)
+      models.push({ name, engine: lens.engine, running: 0, waiting: 0 });
   let http = 0;
   for (const s of lens.store.family('httpRequestsInFlight').all()) http += s.value;
   const busy = totalRunning + totalWaiting > 0;
