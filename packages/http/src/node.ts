@@ -3,6 +3,25 @@ import type { Exchange } from './exchange.js';
 
 /** Where the exchange of a Node request or response is kept, so shared wrappers can find it. */
 const EXCHANGE = Symbol('inferlens.exchange');
+
+/**
+ * Node's own `ServerResponse` and `IncomingMessage` prototypes, once seen. Their direct instances
+ * (Fastify's, @hono/node-server's, a plain `http` server's) carry the exchange in a property: V8
+ * caches that map transition, so the write costs a few nanoseconds. An object whose prototype a
+ * framework swapped (Express does, for every request and response) gets a fresh map each time, and
+ * adding a property to it measured 1.5 µs; those exchanges are kept in a WeakMap (0.4 µs).
+ */
+const direct = new Set<object>();
+const swapped = new WeakMap<object, Exchange<unknown>>();
+
+function tag(obj: object, ex: Exchange<unknown>): void {
+  if (direct.has(Object.getPrototypeOf(obj))) (obj as Tagged)[EXCHANGE] = ex;
+  else swapped.set(obj, ex);
+}
+
+function exchangeOf(obj: object): Exchange<unknown> | undefined {
+  return direct.has(Object.getPrototypeOf(obj)) ? (obj as Tagged)[EXCHANGE] : swapped.get(obj);
+}
 /** Set on a prototype whose write/end (or push) report to exchanges. */
 const WRAPPED = Symbol('inferlens.wrapped');
 
@@ -35,7 +54,7 @@ interface Tagged {
 /** `write` that reports the bytes of the tracked exchange, then calls `original`. */
 function reportingWrite(original: Fn): Fn {
   return function write(this: Tagged, chunk: unknown, encoding?: unknown): unknown {
-    const ex = this[EXCHANGE];
+    const ex = exchangeOf(this);
     // Inside end() the chunk was counted already (some responses' end() calls write()).
     if (ex !== undefined && !ex.inEnd && this.destroyed !== true)
       ex.sent(byteLength(chunk, encoding));
@@ -47,7 +66,7 @@ function reportingWrite(original: Fn): Fn {
 /** `end` that reports its last chunk, then calls `original`. */
 function reportingEnd(original: Fn): Fn {
   return function end(this: Tagged, chunk?: unknown, encoding?: unknown): unknown {
-    const ex = this[EXCHANGE];
+    const ex = exchangeOf(this);
     // biome-ignore lint/complexity/noArguments: pass through exactly what the caller gave
     if (ex === undefined) return original.apply(this, arguments as unknown as unknown[]);
     if (typeof chunk !== 'function' && this.destroyed !== true)
@@ -65,7 +84,7 @@ function reportingEnd(original: Fn): Fn {
 /** `push` (what the HTTP parser calls with each body chunk) that counts the bytes read. */
 function reportingPush(original: Fn): Fn {
   return function push(this: Tagged, chunk: unknown, encoding?: unknown): unknown {
-    const ex = this[EXCHANGE];
+    const ex = exchangeOf(this);
     if (ex !== undefined && chunk !== null) ex.received(byteLength(chunk, encoding));
     // biome-ignore lint/complexity/noArguments: pass through exactly what the caller gave
     return original.apply(this, arguments as unknown as unknown[]);
@@ -84,7 +103,7 @@ function classPrototype(obj: object, name: string): Record<PropertyKey, unknown>
  * Wraps `keys` once on Node's own class prototype (`ServerResponse`, `IncomingMessage`), so that
  * tracking a request afterwards costs one property write instead of three: new own properties on
  * every request object are what made per-instance wrapping measurably slow. Untracked objects
- * pay one symbol lookup. Returns false when `obj` is not an instance of that class (HTTP/2, test
+ * pay one lookup. Returns false when `obj` is not an instance of that class (HTTP/2, test
  * doubles), for which the caller wraps the instance instead.
  */
 function wrapPrototype(obj: object, name: string, wrappers: [string, (f: Fn) => Fn][]): boolean {
@@ -101,6 +120,7 @@ function wrapPrototype(obj: object, name: string, wrappers: [string, (f: Fn) => 
     });
   }
   Object.defineProperty(proto, WRAPPED, { value: true });
+  direct.add(proto);
   return true;
 }
 
@@ -131,7 +151,6 @@ export function trackNodeExchange<Req>(
   method: string,
 ): void {
   const ex = exchange as Exchange<unknown>;
-  (res as Tagged)[EXCHANGE] = ex;
   const proto = Object.getPrototypeOf(res);
   if (proto !== wrappedResponseProto) {
     if (
@@ -146,19 +165,20 @@ export function trackNodeExchange<Req>(
       res.end = reportingEnd(res.end as Fn);
     }
   }
-  // The method first: on Express's requests (prototype swapped per request) every property read is
-  // a slow lookup, and most requests are GETs.
+  tag(res, ex);
+  // The method first: most requests are GETs, and reading a property of an object whose
+  // prototype was swapped (Express's) is a slow lookup.
   if (mayHaveBody(method) && typeof req.push === 'function') {
     // Body bytes that arrived before the middleware ran are already buffered in the request.
     ex.received(req.readableLength ?? 0);
-    (req as Tagged)[EXCHANGE] = ex;
     if (!wrapPrototype(req, 'IncomingMessage', [['push', reportingPush]]))
       req.push = reportingPush(req.push as Fn);
+    tag(req, ex);
   }
   res.on('close', onClose);
 }
 
 function onClose(this: NodeResponseLike & Tagged): void {
-  const ex = this[EXCHANGE];
+  const ex = exchangeOf(this);
   if (ex !== undefined) ex.end(this.headersSent ? this.statusCode : 0, !this.writableEnded);
 }
