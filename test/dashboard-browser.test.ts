@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DashboardApp, generateTraffic, startDashboardApp } from './dashboard/app.js';
@@ -131,6 +133,40 @@ describe.skipIf(executable === undefined)(
         } finally {
           await withCredentials.close();
           await server.app.close();
+        }
+      },
+      BROWSER_TEST_MS,
+    );
+
+    it(
+      'works when the app runs under tsx, whose esbuild rewrites the inlined functions',
+      async () => {
+        const serve = fileURLToPath(new URL('./dashboard/serve.ts', import.meta.url));
+        const child = spawn(process.execPath, ['--import', 'tsx', serve], {
+          cwd: fileURLToPath(new URL('.', import.meta.url)),
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        let output = '';
+        child.stdout.on('data', (d) => (output += d));
+        child.stderr.on('data', (d) => (output += d));
+        const page = await browser.context.newPage();
+        const errors: string[] = [];
+        page.on('pageerror', (e) => errors.push(String(e)));
+        try {
+          await expect.poll(() => output, { timeout: 30_000 }).toMatch(/dashboard app on http:/);
+          const url = /dashboard app on (http:\/\/\S+)/.exec(output)?.[1];
+          await page.goto(`${url}/dashboard`);
+          await expect
+            .poll(() => page.locator('#scrape').textContent(), POLL)
+            .toMatch(/^live · .* · rates over \d+ s$/);
+          expect(await page.locator('#routes tbody').textContent()).toBe(
+            'no requests in the window',
+          );
+          expect(await page.locator('#st-status').textContent()).toBe('ready');
+          expect(errors).toEqual([]);
+        } finally {
+          await page.close();
+          child.kill('SIGKILL');
         }
       },
       BROWSER_TEST_MS,

@@ -28,6 +28,14 @@ const LIB: DashboardLib = {
 /** Functions the ones above call directly, within their own file. */
 const HELPERS = [parseSampleLine, parseNumber];
 
+/**
+ * esbuild's `keepNames` (on in tsx, which many apps run under, and in some bundler setups) wraps
+ * named inner functions as `__name(fn, "name")` inside the very bodies `toString()` returns; the
+ * page defines the helper as esbuild does. test/dashboard-browser.test.ts runs a tsx-served page.
+ */
+const KEEP_NAMES =
+  "const __name = (target, value) => Object.defineProperty(target, 'name', { value, configurable: true });";
+
 const INTERVAL_MS = 2000;
 const HISTORY_POINTS = 150; // 5 minutes at one point per scrape
 
@@ -72,7 +80,7 @@ export function dashboardPage(o: DashboardPageOptions): DashboardPage {
   const lib = Object.entries(LIB).map(([key, fn]) => `${key}: ${fn.name}`);
   // `<` escaped so no path or name can close the script element.
   const json = JSON.stringify(config).replace(/</g, '\\u003c');
-  const script = `(() => {\n'use strict';\n${declarations.join('\n')}\n(${dashboardMain.toString()})(${json}, { ${lib.join(', ')} });\n})();`;
+  const script = `(() => {\n'use strict';\n${KEEP_NAMES}\n${declarations.join('\n')}\n(${dashboardMain.toString()})(${json}, { ${lib.join(', ')} });\n})();`;
   if (/<\/script/i.test(script))
     throw new Error('[@inferlens/http] dashboard script closes its element');
   const minutes = (HISTORY_POINTS * INTERVAL_MS) / 60_000;
