@@ -196,6 +196,14 @@ describe('examples/quickstart, load off', () => {
     }
   });
 
+  it('serves the live dashboard page it prints', async () => {
+    const res = await fetch(`${qs.url}/dashboard`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await res.text()).toContain('./metrics');
+    expect(qs.stdout).toContain(`dashboard: open ${qs.url}/dashboard`);
+  });
+
   it('aborts the generation when the client disconnects', async () => {
     const controller = new AbortController();
     const res = await chat(

@@ -53,7 +53,7 @@ try {
   console.log(`${LISTENING} ${url}`);
   console.log(`  try: curl ${url}/v1/chat/completions -H 'content-type: application/json' \\`);
   console.log(`         -d '{"messages":[{"role":"user","content":"Hello"}],"max_tokens":32}'`);
-  console.log(`  metrics: curl ${url}/metrics`);
+  console.log(`  metrics: curl ${url}/metrics   dashboard: open ${url}/dashboard`);
   console.log(
     args.load
       ? `  load: ${args.concurrency} clients, ${args.rps || 'unlimited'} req/s (--no-load to stop it)`
