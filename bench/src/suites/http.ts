@@ -2,11 +2,11 @@
  * HTTP throughput: a hello-world route (`GET /hello/:name`) on Express, Fastify and Hono, bare,
  * with an empty middleware (the floor any middleware pays), with inferlens, and with each
  * framework's usual metrics peer (express-prom-bundle, fastify-metrics, @hono/prometheus).
- * autocannon runs in this process against servers in child processes. All servers start first and
- * are warmed up; then every round measures each of them once, in a rotating order, so a noisy
- * neighbour slows all variants alike. Reported: the median over rounds of requests per second and
- * of the server's CPU time per request (which moves far less than req/s when other work shares
- * the machine).
+ * autocannon runs in this process against servers in child processes. Every round starts fresh
+ * servers of one framework, warms them up and measures each once, back to back in a rotating
+ * order, so a noisy neighbour slows all variants alike. Reported: the median over rounds of
+ * requests per second and of the server's CPU time per request (which moves far less than req/s
+ * when other work shares the machine), and each middleware's own share from a CPU profile.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
@@ -39,10 +39,10 @@ const LABELS: Record<Framework, Record<Variant, string>> = {
   },
 };
 // autocannon measures in whole seconds.
-const ROUNDS = 8;
+const ROUNDS = 6;
 const SECONDS = 2;
 const PROFILE_SECONDS = 3;
-const WARMUP_SECONDS = 1;
+const WARMUP_SECONDS = 2;
 const CONNECTIONS = 32;
 // Pipelining lets one load-generator process saturate the server on few cores, so the server's
 // own cost, not the generator's, sets the rate.
@@ -62,11 +62,18 @@ const SUBJECTS: Record<Framework, Partial<Record<Variant, Subject>>> = {
 const here = dirname(fileURLToPath(import.meta.url));
 const serverFile = join(here, '..', 'http', 'server.ts');
 
+/** A server process of one variant. */
 interface Running {
   framework: Framework;
   variant: Variant;
   child: ChildProcess;
   url: string;
+}
+
+/** What the rounds measured for one variant, over all its processes. */
+interface Tally {
+  framework: Framework;
+  variant: Variant;
   rates: number[];
   cpu: number[];
   /** Share of the server's busy CPU time in the middleware's code, from a profiled run. */
@@ -87,7 +94,7 @@ async function startServer(framework: Framework, variant: Variant): Promise<Runn
   });
   const { port } = JSON.parse(line) as { port: number };
   const url = `http://127.0.0.1:${port}/hello/world`;
-  return { framework, variant, child, url, rates: [], cpu: [] };
+  return { framework, variant, child, url };
 }
 
 /** Asks the server process for something and waits for its answer. */
@@ -117,13 +124,15 @@ async function measure(s: Running, seconds: number): Promise<[number, number, nu
 }
 
 /** One run under the V8 profiler: the middleware's share of the busy CPU time, and µs per request. */
-async function profile(s: Running, subject: Subject): Promise<void> {
+async function profile(
+  s: Running,
+  subject: Subject,
+): Promise<{ share: number; ownMicros: number }> {
   await ask(s.child, 'profile-start');
   const [, , requests] = await measure(s, PROFILE_SECONDS);
   const { profile } = await ask<{ profile: CpuProfile }>(s.child, 'profile-stop');
   const a = attribute(profile, subject);
-  s.share = a.oursMicros / a.busyMicros;
-  s.ownMicros = a.oursMicros / requests;
+  return { share: a.oursMicros / a.busyMicros, ownMicros: a.oursMicros / requests };
 }
 
 /** Median and the middle half (first to third quartile) of a list. */
@@ -142,37 +151,73 @@ const median = (values: number[]) => quartiles(values)[0];
 /** A ratio as a signed percentage change. */
 const pct = (r: number) => `${r >= 1 ? '+' : '−'}${Math.abs((r - 1) * 100).toFixed(1)} %`;
 
+/** Starts one framework's servers for `variants`; all or none (a failed start stops the rest). */
+async function startGroup(framework: Framework, variants: readonly Variant[]): Promise<Running[]> {
+  const starting = variants.map((v) => startServer(framework, v));
+  const started: Running[] = [];
+  for (const r of await Promise.allSettled(starting))
+    if (r.status === 'fulfilled') started.push(r.value);
+  if (started.length < starting.length) {
+    await stopGroup(started);
+    throw new Error(`an HTTP bench server of ${framework} did not start`);
+  }
+  return started;
+}
+
+async function stopGroup(group: Running[]): Promise<void> {
+  await Promise.all(
+    group.map(
+      (s) =>
+        new Promise<void>((resolve) => {
+          if (s.child.exitCode !== null || s.child.signalCode !== null) return resolve();
+          s.child.once('exit', () => resolve());
+          s.child.kill();
+        }),
+    ),
+  );
+}
+
 export async function run(): Promise<{ title: string; table: string; notes?: string[] }> {
-  const servers: Running[] = [];
-  try {
-    const starting = FRAMEWORKS.flatMap((f) => VARIANTS.map((v) => startServer(f, v)));
-    // allSettled, so a server that failed to start does not leave the others running.
-    for (const r of await Promise.allSettled(starting))
-      if (r.status === 'fulfilled') servers.push(r.value);
-    if (servers.length < starting.length) throw new Error('an HTTP bench server did not start');
-    for (const s of servers) await measure(s, WARMUP_SECONDS);
-    // Each round measures one framework's variants back to back (in a rotating order), so the
-    // ratio to bare compares runs seconds apart; the table shows medians of those ratios.
-    for (let round = 0; round < ROUNDS; round++)
-      for (const f of FRAMEWORKS) {
-        const group = servers.filter((s) => s.framework === f);
+  // Results per framework and variant, gathered from a fresh set of server processes every round:
+  // one process of a variant can run a few per cent faster or slower than the next for its whole
+  // life (where the JIT and the allocator happened to land), which paired rounds in the same
+  // processes would report as the middleware's cost.
+  const tallies: Tally[] = FRAMEWORKS.flatMap((framework) =>
+    VARIANTS.map((variant) => ({ framework, variant, rates: [], cpu: [] })),
+  );
+  const slot = (f: Framework, v: Variant) =>
+    tallies.find((t) => t.framework === f && t.variant === v)!;
+  for (let round = 0; round < ROUNDS; round++)
+    for (const f of FRAMEWORKS) {
+      const group = await startGroup(f, VARIANTS);
+      try {
+        for (const s of group) await measure(s, WARMUP_SECONDS);
+        // Back to back in a rotating order, so each ratio to bare compares runs seconds apart.
         for (let k = 0; k < group.length; k++) {
           const s = group[(k + round) % group.length]!;
           const [rate, cpu] = await measure(s, SECONDS);
-          s.rates.push(rate);
-          s.cpu.push(cpu);
+          slot(f, s.variant).rates.push(rate);
+          slot(f, s.variant).cpu.push(cpu);
         }
+      } finally {
+        await stopGroup(group);
       }
-    for (const s of servers) {
-      const subject = SUBJECTS[s.framework][s.variant];
-      if (subject !== undefined) await profile(s, subject);
     }
-  } finally {
-    for (const s of servers) s.child.kill();
+  for (const f of FRAMEWORKS) {
+    const profiled = VARIANTS.filter((v) => SUBJECTS[f][v] !== undefined);
+    const group = await startGroup(f, profiled);
+    try {
+      for (const s of group) {
+        await measure(s, WARMUP_SECONDS);
+        Object.assign(slot(f, s.variant), await profile(s, SUBJECTS[f][s.variant]!));
+      }
+    } finally {
+      await stopGroup(group);
+    }
   }
   const rows: string[] = [];
   for (const f of FRAMEWORKS) {
-    const of = (v: Variant) => servers.find((s) => s.framework === f && s.variant === v)!;
+    const of = (v: Variant) => slot(f, v);
     const bare = of('bare');
     for (const v of VARIANTS) {
       const s = of(v);
@@ -198,9 +243,9 @@ export async function run(): Promise<{ title: string; table: string; notes?: str
       ...rows,
     ].join('\n'),
     notes: [
-      `autocannon, ${CONNECTIONS} connections × ${PIPELINING} pipelined, ${ROUNDS} rounds of ${SECONDS} s per server after a ${WARMUP_SECONDS} s warm-up; medians over rounds, and for the changes the median of each round's ratio to bare measured seconds apart. Servers and the load generator are separate processes on one machine: on few cores the generator competes with the server, so req/s is noisy and CPU per request is the steadier figure.`,
+      `autocannon, ${CONNECTIONS} connections × ${PIPELINING} pipelined. ${ROUNDS} rounds; each starts fresh server processes of one framework (a process can run a few per cent off its twin for its whole life), warms each up for ${WARMUP_SECONDS} s, then measures each for ${SECONDS} s back to back in a rotating order. Medians over rounds, and for the changes the median and middle half of each round's ratio to bare. Servers and the load generator are separate processes on one machine: on few cores the generator competes with the server, so req/s is noisy and CPU per request is the steadier figure.`,
       'inferlens records per request: the request counter, duration to the end of the body, time to first byte, request and response bytes, and in-flight. express-prom-bundle (method and path labels on) and fastify-metrics (histogram only, no summary, no default metrics) record one duration histogram; @hono/prometheus a counter and a histogram.',
-      `The last column comes from one more ${PROFILE_SECONDS} s run per server under V8's sampling profiler (250 µs): the share of the server's busy CPU time spent in the middleware's own code (for a peer, its package and prom-client) and in Node code it calls, not in the app it calls on to or in the response writes it wraps; GC is not attributed. It is the figure the machine's noise does not move, and the ceiling on what the middleware can take from throughput on a server that is CPU-bound.`,
+      `The last column comes from one more ${PROFILE_SECONDS} s run per server under V8's sampling profiler (250 µs): the share of the server's busy CPU time spent in the middleware's own code (for a peer, its package and prom-client) and in Node code it calls, not in the app it calls on to or in the response writes it wraps; GC is not attributed. It is the figure the machine's noise does not move; the change in CPU per request is the whole cost, with the GC and cache effects the middleware causes.`,
       'Hono answers a single-handler app without composing middleware or promises; any middleware, the empty one included, gives that up, which is the gap between "bare" and "empty middleware".',
     ],
   };
