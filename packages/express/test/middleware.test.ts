@@ -14,6 +14,28 @@ describe.each([
   ['Express 5', express],
   ['Express 4', express4],
 ])('%s in-process', (_name, factory) => {
+  it('counts bytes through res.locals, and still ends a request whose app replaced it', async () => {
+    const lens = createLens({ engine: 'e' });
+    const app = factory();
+    app.use(inferlens({ lens }));
+    app.use(express.json());
+    app.post('/echo', (req, res) => {
+      res.send(JSON.stringify(req.body));
+    });
+    app.get('/replaced', (_req, res) => {
+      res.locals = { user: 'x' };
+      res.send('twelve bytes');
+    });
+    await request(app).post('/echo').send({ hello: 'world' });
+    await request(app).get('/replaced');
+    await waitFor(() => total(lens, 'httpRequests') === 2, 2000, 'two requests');
+    expect(histogram(lens, 'httpRequestSize', { route: '/echo' })).toEqual({ count: 1, sum: 17 });
+    expect(histogram(lens, 'httpResponseSize', { route: '/echo' })).toEqual({ count: 1, sum: 17 });
+    // The slot is gone, so the bytes of that response are not seen; its end is.
+    expect(total(lens, 'httpRequests', { route: '/replaced', outcome: 'completed' })).toBe(1);
+    expect(total(lens, 'httpRequestsInFlight')).toBe(0);
+  });
+
   it('labels routes with the mounted template and folds unknown paths', async () => {
     const lens = createLens({ engine: 'e' });
     const app = factory();

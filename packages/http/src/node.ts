@@ -5,23 +5,45 @@ import type { Exchange } from './exchange.js';
 const EXCHANGE = Symbol('inferlens.exchange');
 
 /**
- * Node's own `ServerResponse` and `IncomingMessage` prototypes, once seen. Their direct instances
- * (Fastify's, @hono/node-server's, a plain `http` server's) carry the exchange in a property: V8
- * caches that map transition, so the write costs a few nanoseconds. An object whose prototype a
- * framework swapped (Express does, for every request and response) gets a fresh map each time, and
- * adding a property to it measured 1.5 µs; those exchanges are kept in a WeakMap (0.4 µs).
+ * Where a framework keeps per-request data of its own, for objects whose prototype it swapped
+ * (Express: `res.locals`). See {@link trackNodeExchange}.
+ */
+export type ExchangeSlot = (reqOrRes: object) => object | undefined;
+
+/**
+ * Node's own `ServerResponse` and `IncomingMessage` prototypes, once wrapped. Their direct
+ * instances (Fastify's, @hono/node-server's, a plain `http` server's) carry the exchange in a
+ * property: V8 caches that map transition, so the write costs nanoseconds. An object whose
+ * prototype a framework swapped (Express does, for every request and response) has a map of its
+ * own, so a new property costs V8 a new map: 1.5 µs and more GC, measured. Those keep the exchange
+ * in the slot their adapter names, found by prototype (a WeakMap instead cost more in GC than it
+ * saved). Without a slot, the property it is.
  */
 const direct = new Set<object>();
-const swapped = new WeakMap<object, Exchange<unknown>>();
+const slots = new Map<object, ExchangeSlot>();
+/** Prototypes with a slot: one per app for Express; a bound, not a cache. */
+const MAX_SLOTS = 64;
 
-function tag(obj: object, ex: Exchange<unknown>): void {
-  if (direct.has(Object.getPrototypeOf(obj))) (obj as Tagged)[EXCHANGE] = ex;
-  else swapped.set(obj, ex);
+function tag(obj: object, ex: Exchange<unknown>, slot: ExchangeSlot | undefined): void {
+  const proto = Object.getPrototypeOf(obj);
+  if (slot !== undefined && !direct.has(proto)) {
+    const holder = slot(obj) as Tagged | undefined;
+    if (holder !== undefined && (slots.has(proto) || slots.size < MAX_SLOTS)) {
+      slots.set(proto, slot);
+      holder[EXCHANGE] = ex;
+      return;
+    }
+  }
+  (obj as Tagged)[EXCHANGE] = ex;
 }
 
 function exchangeOf(obj: object): Exchange<unknown> | undefined {
-  return direct.has(Object.getPrototypeOf(obj)) ? (obj as Tagged)[EXCHANGE] : swapped.get(obj);
+  const proto = Object.getPrototypeOf(obj);
+  if (direct.has(proto)) return (obj as Tagged)[EXCHANGE];
+  const slot = slots.get(proto);
+  return (slot === undefined ? (obj as Tagged) : (slot(obj) as Tagged | undefined))?.[EXCHANGE];
 }
+
 /** Set on a prototype whose write/end (or push) report to exchanges. */
 const WRAPPED = Symbol('inferlens.wrapped');
 
@@ -142,13 +164,15 @@ let wrappedResponseProto: object | null = null;
  * and its size what was really sent), and the end on the response's `close`, which Node emits
  * both after a complete response and when the client goes away. A response closed before
  * `end()` was called is an abort; that is what Fastify's `onResponse` never reports
- * (fastify/fastify#6208) and on-finished reports as a success.
+ * (fastify/fastify#6208) and on-finished reports as a success. `slot`, for frameworks that swap
+ * the prototype of Node's objects, names their per-request storage (Express: `res.locals`).
  */
 export function trackNodeExchange<Req>(
   exchange: Exchange<Req>,
   req: NodeRequestLike,
   res: NodeResponseLike,
   method: string,
+  slot?: ExchangeSlot,
 ): void {
   const ex = exchange as Exchange<unknown>;
   const proto = Object.getPrototypeOf(res);
@@ -165,7 +189,7 @@ export function trackNodeExchange<Req>(
       res.end = reportingEnd(res.end as Fn);
     }
   }
-  tag(res, ex);
+  tag(res, ex, slot);
   // The method first: most requests are GETs, and reading a property of an object whose
   // prototype was swapped (Express's) is a slow lookup.
   if (mayHaveBody(method) && typeof req.push === 'function') {
@@ -173,12 +197,11 @@ export function trackNodeExchange<Req>(
     ex.received(req.readableLength ?? 0);
     if (!wrapPrototype(req, 'IncomingMessage', [['push', reportingPush]]))
       req.push = reportingPush(req.push as Fn);
-    tag(req, ex);
+    tag(req, ex, slot);
   }
-  res.on('close', onClose);
-}
-
-function onClose(this: NodeResponseLike & Tagged): void {
-  const ex = exchangeOf(this);
-  if (ex !== undefined) ex.end(this.headersSent ? this.statusCode : 0, !this.writableEnded);
+  // The exchange itself, not a lookup, ends the request: an app that replaces the slot object
+  // (`res.locals = {}`) loses the byte counts of that request, never its end.
+  res.on('close', () => {
+    ex.end(res.headersSent ? res.statusCode : 0, !res.writableEnded);
+  });
 }
