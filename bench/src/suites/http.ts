@@ -216,8 +216,16 @@ export async function run(): Promise<{ title: string; table: string; notes?: str
     }
   }
   const rows: string[] = [];
+  const verdicts: string[] = [];
   for (const f of FRAMEWORKS) {
     const of = (v: Variant) => slot(f, v);
+    // The issue's targets, on the median of each round's throughput ratio to bare.
+    const loss = (v: Variant) => median(of(v).rates.map((x, i) => x / of('bare').rates[i]!));
+    const [mine, peer] = [loss('inferlens'), loss('peer')];
+    verdicts.push(
+      `${mine >= 0.95 ? 'MET' : 'MISSED'}: ${f}, inferlens throughput vs bare ${pct(mine)} (target ≥ −5 %; an empty ${f === 'fastify' ? 'hook' : 'middleware'} alone: ${pct(loss('noop'))})`,
+      `${mine > peer ? 'MET' : 'MISSED'}: ${f}, inferlens ${pct(mine)} vs ${LABELS[f].peer} ${pct(peer)} (target: ahead of the peer)`,
+    );
     const bare = of('bare');
     for (const v of VARIANTS) {
       const s = of(v);
@@ -243,6 +251,7 @@ export async function run(): Promise<{ title: string; table: string; notes?: str
       ...rows,
     ].join('\n'),
     notes: [
+      ...verdicts,
       `autocannon, ${CONNECTIONS} connections × ${PIPELINING} pipelined. ${ROUNDS} rounds; each starts fresh server processes of one framework (a process can run a few per cent off its twin for its whole life), warms each up for ${WARMUP_SECONDS} s, then measures each for ${SECONDS} s back to back in a rotating order. Medians over rounds, and for the changes the median and middle half of each round's ratio to bare. Servers and the load generator are separate processes on one machine: on few cores the generator competes with the server, so req/s is noisy and CPU per request is the steadier figure.`,
       'inferlens records per request: the request counter, duration to the end of the body, time to first byte, request and response bytes, and in-flight. express-prom-bundle (method and path labels on) and fastify-metrics (histogram only, no summary, no default metrics) record one duration histogram; @hono/prometheus a counter and a histogram.',
       `The last column comes from one more ${PROFILE_SECONDS} s run per server under V8's sampling profiler (250 µs): the share of the server's busy CPU time spent in the middleware's own code (for a peer, its package and prom-client) and in Node code it calls, not in the app it calls on to or in the response writes it wraps; GC is not attributed. It is the figure the machine's noise does not move; the change in CPU per request is the whole cost, with the GC and cache effects the middleware causes.`,

@@ -124,7 +124,7 @@ export class HttpRecorder<Req> {
       const seconds = (now - ex.start) / 1000;
       s.requests.value++;
       s.duration.observe(seconds);
-      s.quantiles?.observe(seconds);
+      s.quantiles?.observe(seconds, now);
       s.responseSize.observe(ex.bytesOut);
       h.requestSize.observe(ex.bytesIn);
       // A complete response with no body byte (204, HEAD, redirects) had its first byte at the end.
