@@ -119,7 +119,7 @@ describe('the dashboard in Chromium', () => {
       });
       const denied = await fetch(`${server.url}/dashboard`);
       expect(denied.status).toBe(401);
-      const withCredentials = await launchChromium(executable!, {
+      const withCredentials = await launchChromium(executable, {
         httpCredentials: { username: 'ops', password: 'pw' },
       });
       const page = await withCredentials.context.newPage();
