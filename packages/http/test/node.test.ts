@@ -73,6 +73,43 @@ describe('trackNodeExchange', () => {
     plain.close();
     expect(seriesOf(lens, 'httpRequests')).toHaveLength(1);
   });
+  it('ends a Node response on its own close without adding a listener, complete or aborted', async () => {
+    const { lens } = manualLens();
+    const recorder = new HttpRecorder<null>('@inferlens/test', { lens }, () => '/t');
+    const added: number[] = [];
+    const server = createServer((req, res) => {
+      const before = res.listenerCount('close');
+      trackNodeExchange(recorder.begin(req.method, req.url, null)!, req, res, req.method!);
+      added.push(res.listenerCount('close') - before);
+      if (req.url === '/complete') res.end('done');
+      else res.write('partial'); // never ended: the client goes away
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as AddressInfo).port;
+    await new Promise<void>((resolve, reject) => {
+      request({ port, host: '127.0.0.1', path: '/complete' }, (r) => r.resume().on('end', resolve))
+        .on('error', reject)
+        .end();
+    });
+    await new Promise<void>((resolve) => {
+      const req = request({ port, host: '127.0.0.1', path: '/abort' }, (r) =>
+        r.once('data', () => req.destroy()),
+      );
+      req
+        .on('error', () => {})
+        .on('close', resolve)
+        .end();
+    });
+    await expect
+      .poll(() => recorder.lens.store.family('httpRequestsInFlight').series(['GET']).value)
+      .toBe(0);
+    server.close();
+    expect(added).toEqual([0, 0]);
+    expect(seriesOf(lens, 'httpRequests')).toMatchObject([
+      { labels: { status: '200', outcome: 'completed' }, value: 1 },
+      { labels: { status: '200', outcome: 'aborted' }, value: 1 },
+    ]);
+  });
 });
 
 describe('byteLength', () => {
