@@ -6,9 +6,10 @@
  *
  * A sample counts as the middleware's when the code it is in is the middleware's, or Node or V8
  * code it called (a clock read, adding a `close` listener), and not when it is the framework called
- * back from it (the app behind `next()`) or the original `write`/`end`/`push` that inferlens's
- * wrappers call on to: that work the server does with or without a middleware. Garbage collection
- * is not attributed (V8 reports it apart), so each share is low by the GC its objects cause.
+ * back from it (the app behind `next()`) or the original `write`/`end`/`emit`/`push` that
+ * inferlens's wrappers call on to: that work the server does with or without a middleware.
+ * Garbage collection is not attributed (V8 reports it apart), so each share is low by the GC its
+ * objects cause.
  */
 interface CallFrame {
   functionName: string;
@@ -30,9 +31,20 @@ export interface CpuProfile {
 export interface Attribution {
   /** Microseconds the server's thread was busy (not idle) during the profile. */
   busyMicros: number;
-  /** Microseconds attributed to inferlens. */
+  /** Microseconds attributed to the subject. */
   oursMicros: number;
+  /** Microseconds inside the socket write calls (the kernel's loopback TCP included). */
+  writeMicros: number;
 }
+
+/** Node's native socket writes: a sample in one of them is the write system call at work. */
+const SOCKET_WRITES = new Set([
+  'writev',
+  'writeBuffer',
+  'writeUtf8String',
+  'writeLatin1String',
+  'writeAsciiString',
+]);
 
 /** Whose code a profile is asked about, and which of its functions only wrap Node's own. */
 export interface Subject {
@@ -47,7 +59,7 @@ export const INFERLENS: Subject = {
   // The response and request wrappers of `packages/http/src/node.ts`.
   wraps: (f) =>
     /\/packages\/http\/(src|dist)\//.test(f.url) &&
-    ['write', 'end', 'push'].includes(f.functionName),
+    ['write', 'end', 'emit', 'push'].includes(f.functionName),
 };
 
 /** A peer: the npm packages it is made of (prom-client included). */
@@ -70,13 +82,15 @@ export function attribute(profile: CpuProfile, subject: Subject): Attribution {
   });
   let busy = 0;
   let ours = 0;
+  let write = 0;
   for (const [id, t] of micros) {
     const leaf = byId.get(id)!;
     if (leaf.callFrame.functionName === '(idle)') continue;
     busy += t;
     if (counts(subject, leaf, byId, parent)) ours += t;
+    if (leaf.callFrame.url === '' && SOCKET_WRITES.has(leaf.callFrame.functionName)) write += t;
   }
-  return { busyMicros: busy, oursMicros: ours };
+  return { busyMicros: busy, oursMicros: ours, writeMicros: write };
 }
 
 /** Walks from the sampled frame towards the root until the first frame that decides. */
