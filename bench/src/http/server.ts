@@ -1,7 +1,8 @@
 /**
  * One hello-world server for the HTTP throughput suite, in its own process so the load generator
  * does not share its event loop: `tsx server.ts <framework> <variant>` listens on 127.0.0.1 with
- * an ephemeral port and prints `{"port":…}`. Every variant serves the same `GET /hello` route
+ * an ephemeral port and prints `{"port":…}` (`<variant>,<variant>…`: one server each, all in this
+ * process, and `"ports"` by variant). Every variant serves the same `GET /hello` route
  * (a route template, so the middleware labels it like a real API). `noop` registers an empty
  * middleware (or hook), the floor any middleware pays.
  */
@@ -68,11 +69,17 @@ async function honoServer(variant: Variant): Promise<Server> {
   return serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }) as Server;
 }
 
-const [framework, variant] = process.argv.slice(2) as [Framework, Variant];
+// One variant per process for the suite; several (comma-separated) for `pnpm paired`, which
+// compares them inside one process.
+const [framework, list] = process.argv.slice(2) as [Framework, string];
 const start = { express: expressServer, fastify: fastifyServer, hono: honoServer }[framework];
-const server = await start(variant);
-if (!server.listening) await new Promise((resolve) => server.once('listening', resolve));
-process.stdout.write(`${JSON.stringify({ port: (server.address() as AddressInfo).port })}\n`);
+const ports: Partial<Record<Variant, number>> = {};
+for (const variant of list.split(',') as Variant[]) {
+  const server = await start(variant);
+  if (!server.listening) await new Promise((resolve) => server.once('listening', resolve));
+  ports[variant] = (server.address() as AddressInfo).port;
+}
+process.stdout.write(`${JSON.stringify({ port: Object.values(ports)[0], ports })}\n`);
 // The suite asks for this process's CPU time around each run (CPU per request moves far less than
 // requests per second when other work shares the machine), and for a CPU profile of one run.
 const inspector = new Session();

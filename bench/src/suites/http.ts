@@ -8,11 +8,19 @@
  * requests per second and of the server's CPU time per request (which moves far less than req/s
  * when other work shares the machine), and each middleware's own share from a CPU profile.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
+
+import {
+  ask,
+  CONNECTIONS,
+  measure,
+  median,
+  PIPELINING,
+  pct,
+  quartiles,
+  type Running,
+  startGroup,
+  stopGroup,
+} from '../http/load.js';
 import { attribute, type CpuProfile, INFERLENS, packages, type Subject } from '../http/profile.js';
 import type { Framework, Variant } from '../http/server.js';
 
@@ -43,10 +51,6 @@ const ROUNDS = 6;
 const SECONDS = 2;
 const PROFILE_SECONDS = 3;
 const WARMUP_SECONDS = 2;
-const CONNECTIONS = 32;
-// Pipelining lets one load-generator process saturate the server on few cores, so the server's
-// own cost, not the generator's, sets the rate.
-const PIPELINING = 4;
 
 /** Whose code the profile attributes, per variant (peers with the prom-client they record into). */
 const SUBJECTS: Record<Framework, Partial<Record<Variant, Subject>>> = {
@@ -62,17 +66,6 @@ const SUBJECTS: Record<Framework, Partial<Record<Variant, Subject>>> = {
 /** Bare servers are profiled too, for where their time goes; no code of theirs is a middleware. */
 const NOBODY: Subject = { owns: () => false };
 
-const here = dirname(fileURLToPath(import.meta.url));
-const serverFile = join(here, '..', 'http', 'server.ts');
-
-/** A server process of one variant. */
-interface Running {
-  framework: Framework;
-  variant: Variant;
-  child: ChildProcess;
-  url: string;
-}
-
 /** What the rounds measured for one variant, over all its processes. */
 interface Tally {
   framework: Framework;
@@ -86,47 +79,6 @@ interface Tally {
   /** Busy and socket-write µs per request, from the same run. */
   busyMicros?: number;
   writeMicros?: number;
-}
-
-async function startServer(framework: Framework, variant: Variant): Promise<Running> {
-  const child = spawn(process.execPath, ['--import', 'tsx', serverFile, framework, variant], {
-    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
-  });
-  const line = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once('line', resolve);
-    child.once('exit', (code) =>
-      reject(new Error(`${framework}/${variant} server exited with ${code}`)),
-    );
-  });
-  const { port } = JSON.parse(line) as { port: number };
-  const url = `http://127.0.0.1:${port}/hello/world`;
-  return { framework, variant, child, url };
-}
-
-/** Asks the server process for something and waits for its answer. */
-function ask<T>(child: ChildProcess, cmd: 'cpu' | 'profile-start' | 'profile-stop'): Promise<T> {
-  return new Promise((resolve) => {
-    child.once('message', (m) => resolve(m as T));
-    child.send({ cmd });
-  });
-}
-
-const cpuMicros = async (child: ChildProcess) =>
-  (await ask<{ cpuMicros: number }>(child, 'cpu')).cpuMicros;
-
-/** One run: requests per second and server CPU µs per request. Errors or non-2xx fail the suite. */
-async function measure(s: Running, seconds: number): Promise<[number, number, number]> {
-  const before = await cpuMicros(s.child);
-  const r = await autocannon({
-    url: s.url,
-    connections: CONNECTIONS,
-    pipelining: PIPELINING,
-    duration: seconds,
-  });
-  const after = await cpuMicros(s.child);
-  if (r.errors > 0 || r.non2xx > 0 || r.timeouts > 0)
-    throw new Error(`${s.url}: ${r.errors} errors, ${r.non2xx} non-2xx, ${r.timeouts} timeouts`);
-  return [r.requests.total / r.duration, (after - before) / r.requests.total, r.requests.total];
 }
 
 /** One run under the V8 profiler: the middleware's share of the busy CPU time, and µs per request. */
@@ -145,48 +97,6 @@ async function profile(
     busyMicros: a.busyMicros / requests,
     writeMicros: a.writeMicros / requests,
   };
-}
-
-/** Median and the middle half (first to third quartile) of a list. */
-function quartiles(values: number[]): [number, number, number] {
-  const s = [...values].sort((a, b) => a - b);
-  const at = (q: number) => {
-    const i = q * (s.length - 1);
-    const lo = Math.floor(i);
-    return s[lo]! + (s[Math.min(lo + 1, s.length - 1)]! - s[lo]!) * (i - lo);
-  };
-  return [at(0.5), at(0.25), at(0.75)];
-}
-
-const median = (values: number[]) => quartiles(values)[0];
-
-/** A ratio as a signed percentage change. */
-const pct = (r: number) => `${r >= 1 ? '+' : '−'}${Math.abs((r - 1) * 100).toFixed(1)} %`;
-
-/** Starts one framework's servers for `variants`; all or none (a failed start stops the rest). */
-async function startGroup(framework: Framework, variants: readonly Variant[]): Promise<Running[]> {
-  const starting = variants.map((v) => startServer(framework, v));
-  const started: Running[] = [];
-  for (const r of await Promise.allSettled(starting))
-    if (r.status === 'fulfilled') started.push(r.value);
-  if (started.length < starting.length) {
-    await stopGroup(started);
-    throw new Error(`an HTTP bench server of ${framework} did not start`);
-  }
-  return started;
-}
-
-async function stopGroup(group: Running[]): Promise<void> {
-  await Promise.all(
-    group.map(
-      (s) =>
-        new Promise<void>((resolve) => {
-          if (s.child.exitCode !== null || s.child.signalCode !== null) return resolve();
-          s.child.once('exit', () => resolve());
-          s.child.kill();
-        }),
-    ),
-  );
 }
 
 export async function run(): Promise<{ title: string; table: string; notes?: string[] }> {

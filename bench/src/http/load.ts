@@ -1,0 +1,129 @@
+/**
+ * What the HTTP suite and `pnpm paired` share: starting hello-world server processes
+ * (`server.ts`), loading one with autocannon while reading the process's CPU time, and the
+ * statistics both report.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import type { Framework, Variant } from './server.js';
+
+export const CONNECTIONS = 32;
+// Pipelining lets one load-generator process saturate the server on few cores, so the server's
+// own cost, not the generator's, sets the rate.
+export const PIPELINING = 4;
+
+const here = dirname(fileURLToPath(import.meta.url));
+const serverFile = join(here, 'server.ts');
+
+/** One variant's server, in a process of its own or shared with other variants. */
+export interface Running {
+  framework: Framework;
+  variant: Variant;
+  child: ChildProcess;
+  url: string;
+}
+
+/**
+ * Starts one process serving `variants` (one server each, on its own port). The suite gives one
+ * variant per process; `pnpm paired` gives several, so they share one process's luck.
+ */
+export async function startProcess(
+  framework: Framework,
+  variants: readonly Variant[],
+): Promise<Running[]> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', serverFile, framework, variants.join(',')],
+    { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] },
+  );
+  const line = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).once('line', resolve);
+    child.once('exit', (code) =>
+      reject(new Error(`${framework}/${variants.join(',')} server exited with ${code}`)),
+    );
+  });
+  const { ports } = JSON.parse(line) as { ports: Record<Variant, number> };
+  return variants.map((variant) => ({
+    framework,
+    variant,
+    child,
+    url: `http://127.0.0.1:${ports[variant]}/hello/world`,
+  }));
+}
+
+/** Asks the server process for something and waits for its answer. */
+export function ask<T>(
+  child: ChildProcess,
+  cmd: 'cpu' | 'profile-start' | 'profile-stop',
+): Promise<T> {
+  return new Promise((resolve) => {
+    child.once('message', (m) => resolve(m as T));
+    child.send({ cmd });
+  });
+}
+
+const cpuMicros = async (child: ChildProcess) =>
+  (await ask<{ cpuMicros: number }>(child, 'cpu')).cpuMicros;
+
+/** One run: requests per second and server CPU µs per request. Errors or non-2xx fail the suite. */
+export async function measure(s: Running, seconds: number): Promise<[number, number, number]> {
+  const before = await cpuMicros(s.child);
+  const r = await autocannon({
+    url: s.url,
+    connections: CONNECTIONS,
+    pipelining: PIPELINING,
+    duration: seconds,
+  });
+  const after = await cpuMicros(s.child);
+  if (r.errors > 0 || r.non2xx > 0 || r.timeouts > 0)
+    throw new Error(`${s.url}: ${r.errors} errors, ${r.non2xx} non-2xx, ${r.timeouts} timeouts`);
+  return [r.requests.total / r.duration, (after - before) / r.requests.total, r.requests.total];
+}
+
+/** Median and the middle half (first to third quartile) of a list. */
+export function quartiles(values: number[]): [number, number, number] {
+  const s = [...values].sort((a, b) => a - b);
+  const at = (q: number) => {
+    const i = q * (s.length - 1);
+    const lo = Math.floor(i);
+    return s[lo]! + (s[Math.min(lo + 1, s.length - 1)]! - s[lo]!) * (i - lo);
+  };
+  return [at(0.5), at(0.25), at(0.75)];
+}
+
+export const median = (values: number[]) => quartiles(values)[0];
+
+/** A ratio as a signed percentage change. */
+export const pct = (r: number) => `${r >= 1 ? '+' : '−'}${Math.abs((r - 1) * 100).toFixed(1)} %`;
+
+/** Starts one framework's servers for `variants`; all or none (a failed start stops the rest). */
+export async function startGroup(
+  framework: Framework,
+  variants: readonly Variant[],
+): Promise<Running[]> {
+  const starting = variants.map(async (v) => (await startProcess(framework, [v]))[0]!);
+  const started: Running[] = [];
+  for (const r of await Promise.allSettled(starting))
+    if (r.status === 'fulfilled') started.push(r.value);
+  if (started.length < starting.length) {
+    await stopGroup(started);
+    throw new Error(`an HTTP bench server of ${framework} did not start`);
+  }
+  return started;
+}
+
+export async function stopGroup(group: Running[]): Promise<void> {
+  await Promise.all(
+    group.map(
+      (s) =>
+        new Promise<void>((resolve) => {
+          if (s.child.exitCode !== null || s.child.signalCode !== null) return resolve();
+          s.child.once('exit', () => resolve());
+          s.child.kill();
+        }),
+    ),
+  );
+}
