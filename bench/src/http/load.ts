@@ -84,7 +84,7 @@ export async function measure(s: Running, seconds: number): Promise<[number, num
 }
 
 /** Median and the middle half (first to third quartile) of a list. */
-export function quartiles(values: number[]): [number, number, number] {
+function quartiles(values: number[]): [number, number, number] {
   const s = [...values].sort((a, b) => a - b);
   const at = (q: number) => {
     const i = q * (s.length - 1);
@@ -126,4 +126,42 @@ export async function stopGroup(group: Running[]): Promise<void> {
         }),
     ),
   );
+}
+
+/** What rotating rounds measured per variant: requests per second and CPU µs per request. */
+export type Rounds = Map<Variant, { rates: number[]; cpu: number[] }>;
+
+/**
+ * Serves `variants` from ONE process and loads them `seconds` at a time in a rotating order for
+ * `rounds` rounds, after a 2 s warm-up each. Inside one process the 5–20 % gap between twin
+ * processes is gone; the price is that inferlens's wrappers on `ServerResponse.prototype` serve
+ * the other variants' responses too (one lookup per write, end and emit).
+ */
+export async function pairedRounds(
+  framework: Framework,
+  variants: readonly Variant[],
+  rounds: number,
+  seconds = 1,
+): Promise<Rounds> {
+  const group = await startProcess(framework, variants);
+  const out: Rounds = new Map(variants.map((v) => [v, { rates: [], cpu: [] }]));
+  try {
+    for (const s of group) await measure(s, 2);
+    for (let round = 0; round < rounds; round++)
+      for (let k = 0; k < group.length; k++) {
+        const s = group[(k + round) % group.length]!;
+        const [rate, cpu] = await measure(s, seconds);
+        out.get(s.variant)!.rates.push(rate);
+        out.get(s.variant)!.cpu.push(cpu);
+      }
+  } finally {
+    await stopGroup(group);
+  }
+  return out;
+}
+
+/** The change of `values` against `base`, round by round: median and middle half. */
+export function change(values: readonly number[], base: readonly number[]): string {
+  const [m, q1, q3] = quartiles(values.map((x, i) => x / base[i]!));
+  return `${pct(m)} (${pct(q1)} … ${pct(q3)})`;
 }

@@ -11,7 +11,7 @@
  * @example
  * pnpm --filter @inferlens/bench paired fastify bare,noop,inferlens 30
  */
-import { measure, median, pct, quartiles, startProcess, stopGroup } from './load.js';
+import { change, median, pairedRounds } from './load.js';
 import type { Framework, Variant } from './server.js';
 
 const FRAMEWORKS: readonly Framework[] = ['express', 'fastify', 'hono'];
@@ -27,22 +27,8 @@ if (variants.some((v) => !VARIANTS.includes(v)) || new Set(variants).size !== va
   throw new Error(`variants: distinct ones of ${VARIANTS.join(', ')}, comma-separated`);
 if (!Number.isInteger(rounds) || rounds < 4) throw new Error('rounds: an integer ≥ 4');
 
-const group = await startProcess(framework as Framework, variants);
-const cpu = new Map<Variant, number[]>(variants.map((v) => [v, []]));
-const rates = new Map<Variant, number[]>(variants.map((v) => [v, []]));
-try {
-  for (const s of group) await measure(s, 2);
-  for (let round = 0; round < rounds; round++)
-    for (let k = 0; k < group.length; k++) {
-      const s = group[(k + round) % group.length]!;
-      const [rate, micros] = await measure(s, 1);
-      rates.get(s.variant)!.push(rate);
-      cpu.get(s.variant)!.push(micros);
-    }
-} finally {
-  await stopGroup(group);
-}
-const base = cpu.get(variants[0]!)!;
+const byVariant = await pairedRounds(framework as Framework, variants, rounds);
+const base = byVariant.get(variants[0]!)!.cpu;
 console.log(
   `${framework}, ${variants.length} servers in one process, ${rounds} rounds of 1 s each\n`,
 );
@@ -50,9 +36,8 @@ console.log(
   `| variant | server CPU / request | vs ${variants[0]} (middle half) | req/s |\n|---|---:|---:|---:|`,
 );
 for (const v of variants) {
-  const [m, q1, q3] = quartiles(cpu.get(v)!.map((x, i) => x / base[i]!));
-  const change = v === variants[0] ? '' : `${pct(m)} (${pct(q1)} … ${pct(q3)})`;
+  const { cpu, rates } = byVariant.get(v)!;
   console.log(
-    `| ${v} | ${median(cpu.get(v)!).toFixed(2)} µs | ${change} | ${Math.round(median(rates.get(v)!)).toLocaleString('en-US')} |`,
+    `| ${v} | ${median(cpu).toFixed(2)} µs | ${v === variants[0] ? '' : change(cpu, base)} | ${Math.round(median(rates)).toLocaleString('en-US')} |`,
   );
 }

@@ -12,11 +12,13 @@
 import {
   ask,
   CONNECTIONS,
+  change,
   measure,
   median,
   PIPELINING,
+  pairedRounds,
   pct,
-  quartiles,
+  type Rounds,
   type Running,
   startGroup,
   stopGroup,
@@ -50,6 +52,8 @@ const LABELS: Record<Framework, Record<Variant, string>> = {
 const ROUNDS = 6;
 const SECONDS = 2;
 const PROFILE_SECONDS = 3;
+// Rounds of 1 s per variant with every variant in one process.
+const PAIRED_ROUNDS = 10;
 const WARMUP_SECONDS = 2;
 
 /** Whose code the profile attributes, per variant (peers with the prom-client they record into). */
@@ -125,6 +129,10 @@ export async function run(): Promise<{ title: string; table: string; notes?: str
         await stopGroup(group);
       }
     }
+  // The same variants once more, all in one process (see pairedRounds): the steadiest figure of
+  // the change in CPU per request, though bare there shares inferlens's prototype wrappers.
+  const paired = new Map<Framework, Rounds>();
+  for (const f of FRAMEWORKS) paired.set(f, await pairedRounds(f, VARIANTS, PAIRED_ROUNDS));
   for (const f of FRAMEWORKS) {
     const profiled = VARIANTS.filter((v) => v === 'bare' || SUBJECTS[f][v] !== undefined);
     const group = await startGroup(f, profiled);
@@ -156,25 +164,21 @@ export async function run(): Promise<{ title: string; table: string; notes?: str
     );
     for (const v of VARIANTS) {
       const s = of(v);
-      // Each round's ratio to bare, measured seconds apart: median and middle half.
-      const change = (mine: number[], base: number[]) => {
-        const [m, q1, q3] = quartiles(mine.map((x, i) => x / base[i]!));
-        return `${pct(m)} (${pct(q1)} … ${pct(q3)})`;
-      };
       const own =
         s.share === undefined
           ? ''
           : `${(s.share * 100).toFixed(1)} % (${s.ownMicros!.toFixed(2)} µs)`;
+      const inOne = paired.get(f)!;
       rows.push(
-        `| ${f} | ${LABELS[f][v]} | ${Math.round(median(s.rates)).toLocaleString('en-US')} | ${v === 'bare' ? '' : change(s.rates, bare.rates)} | ${median(s.cpu).toFixed(1)} µs | ${v === 'bare' ? '' : change(s.cpu, bare.cpu)} | ${own} |`,
+        `| ${f} | ${LABELS[f][v]} | ${Math.round(median(s.rates)).toLocaleString('en-US')} | ${v === 'bare' ? '' : change(s.rates, bare.rates)} | ${median(s.cpu).toFixed(1)} µs | ${v === 'bare' ? '' : change(s.cpu, bare.cpu)} | ${v === 'bare' ? '' : change(inOne.get(v)!.cpu, inOne.get('bare')!.cpu)} | ${own} |`,
       );
     }
   }
   return {
     title: 'HTTP middleware overhead (hello world)',
     table: [
-      "| framework | variant | req/s | vs bare (middle half) | server CPU / request | vs bare (middle half) | middleware's own share of server CPU (µs / request), profiled |",
-      '|---|---|---:|---:|---:|---:|---:|',
+      "| framework | variant | req/s | vs bare (middle half) | server CPU / request | vs bare (middle half) | CPU / request vs bare, all in one process (middle half) | middleware's own share of server CPU (µs / request), profiled |",
+      '|---|---|---:|---:|---:|---:|---:|---:|',
       ...rows,
     ].join('\n'),
     notes: [
@@ -182,6 +186,7 @@ export async function run(): Promise<{ title: string; table: string; notes?: str
       `autocannon, ${CONNECTIONS} connections × ${PIPELINING} pipelined. ${ROUNDS} rounds; each starts fresh server processes of one framework (a process can run a few per cent off its twin for its whole life), warms each up for ${WARMUP_SECONDS} s, then measures each for ${SECONDS} s back to back in a rotating order. Medians over rounds, and for the changes the median and middle half of each round's ratio to bare. Servers and the load generator are separate processes on one machine: on few cores the generator competes with the server, so req/s is noisy and CPU per request is the steadier figure.`,
       'inferlens records per request: the request counter, duration to the end of the body, time to first byte, request and response bytes, and in-flight. express-prom-bundle (method and path labels on) and fastify-metrics (histogram only, no summary, no default metrics) record one duration histogram; @hono/prometheus a counter and a histogram.',
       `The last column comes from one more ${PROFILE_SECONDS} s run per server under V8's sampling profiler (250 µs): the share of the server's busy CPU time spent in the middleware's own code (for a peer, its package and prom-client) and in Node code it calls, not in the app it calls on to or in the response writes it wraps; GC is not attributed. It is the figure the machine's noise does not move; the change in CPU per request is the whole cost, with the GC and cache effects the middleware causes.`,
+      `The column "all in one process" serves the four variants of a framework from one process, loaded 1 s at a time for ${PAIRED_ROUNDS} rotating rounds (\`pnpm --filter @inferlens/bench paired\` runs it alone): twin processes differ by 5–20 % for their whole life, one process does not, so this is the steadiest figure. In it, bare's responses also pass through the wrappers inferlens puts on Node's \`ServerResponse.prototype\` (one lookup per write, end and emit), which makes inferlens's change there low by that much.`,
       'Hono answers a single-handler app without composing middleware or promises; any middleware, the empty one included, gives that up, which is the gap between "bare" and "empty middleware".',
       `Where a request's CPU goes, from the same profiled runs (per request, time inside the socket write call, of the busy time): ${writes.join('; ')}. On this virtual machine the write system call (the kernel's loopback TCP) is most of a hello-world request. A change in it between bare and inferlens is part of a middleware's cost that no profile of the middleware's own code can show.`,
     ],
