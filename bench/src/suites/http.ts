@@ -6,9 +6,9 @@
  * servers of one framework, warms them up and measures each once, back to back in a rotating
  * order, so a noisy neighbour slows all variants alike. Reported: the median over rounds of
  * requests per second and of the server's CPU time per request (which moves far less than req/s
- * when other work shares the machine), and each middleware's own share from a CPU profile.
+ * when other work shares the machine), each middleware's own share from a CPU profile, and the
+ * change in CPU per request with every variant of a framework in one process (`pairedRounds`).
  */
-
 import {
   ask,
   CONNECTIONS,
