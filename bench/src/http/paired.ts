@@ -11,11 +11,8 @@
  * @example
  * pnpm --filter @inferlens/bench paired fastify bare,noop,inferlens 30
  */
-import { change, median, pairedRounds } from './load.js';
+import { change, FRAMEWORKS, median, pairedRounds, VARIANTS } from './load.js';
 import type { Framework, Variant } from './server.js';
-
-const FRAMEWORKS: readonly Framework[] = ['express', 'fastify', 'hono'];
-const VARIANTS: readonly Variant[] = ['bare', 'noop', 'inferlens', 'peer'];
 
 const [framework = 'fastify', list = 'bare,noop,inferlens', roundsArg = '20'] =
   process.argv.slice(2);

@@ -13,6 +13,7 @@ import {
   ask,
   CONNECTIONS,
   change,
+  FRAMEWORKS,
   measure,
   median,
   PIPELINING,
@@ -22,12 +23,11 @@ import {
   type Running,
   startGroup,
   stopGroup,
+  VARIANTS,
 } from '../http/load.js';
 import { attribute, type CpuProfile, INFERLENS, packages, type Subject } from '../http/profile.js';
 import type { Framework, Variant } from '../http/server.js';
 
-const FRAMEWORKS: Framework[] = ['express', 'fastify', 'hono'];
-const VARIANTS: Variant[] = ['bare', 'noop', 'inferlens', 'peer'];
 const LABELS: Record<Framework, Record<Variant, string>> = {
   express: {
     bare: 'bare',
