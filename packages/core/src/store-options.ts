@@ -20,6 +20,12 @@ export interface StoreOptions {
   constLabels?: Readonly<Record<string, string>>;
   /** Bucket boundaries per metric, replacing the schema's. */
   buckets?: Partial<Record<MetricId, readonly number[]>>;
+  /**
+   * Bounds added to a metric's buckets (the schema's, or those of `buckets`), e.g.
+   * `{ timeToFirstToken: [0.3] }` for a TTFT SLO at 300 ms: a latency SLO needs a bucket bound
+   * exactly at its threshold.
+   */
+  extraBuckets?: Partial<Record<MetricId, readonly number[]>>;
   /** Distinct label sets a metric keeps before new ones fold into its overflow series. */
   seriesLimit?: number | Partial<Record<MetricId | 'default', number>>;
   /**
@@ -48,11 +54,20 @@ export function resolveStoreOptions(options: StoreOptions): ResolvedStoreOptions
   const constLabels = { ...(options.constLabels ?? {}) };
   validateConstLabels(constLabels);
   const limits = normalizeLimits(options.seriesLimit);
-  const buckets = options.buckets ?? {};
+  const buckets: Partial<Record<MetricId, readonly number[]>> = { ...(options.buckets ?? {}) };
   for (const id of Object.keys(buckets)) {
-    if (!(id in schema)) fail(`buckets: unknown metric id "${id}"`);
-    if (schema[id as MetricId].kind !== 'histogram') fail(`buckets: "${id}" is not a histogram`);
-    validateBuckets(id, buckets[id as MetricId]!);
+    histogramId('buckets', id);
+    validateBuckets('buckets', id, buckets[id as MetricId]!);
+  }
+  const extra = options.extraBuckets ?? {};
+  if (typeof extra !== 'object' || extra === null)
+    fail('extraBuckets: give an object of metric id -> bounds to add');
+  for (const [id, add] of Object.entries(extra)) {
+    const def = histogramId('extraBuckets', id);
+    if (!Array.isArray(add) || add.some((b) => typeof b !== 'number' || !Number.isFinite(b)))
+      fail(`extraBuckets.${id}: give an array of finite numbers (+Inf is implied)`);
+    const base = buckets[def] ?? (schema[def] as { buckets: readonly number[] }).buckets;
+    buckets[def] = [...new Set([...base, ...add])].sort((a, b) => a - b);
   }
   const extraLabels = options.extraLabels ?? {};
   if (typeof extraLabels !== 'object' || extraLabels === null)
@@ -128,12 +143,21 @@ function validateConstLabels(labels: Record<string, string>): void {
   if (bad.length) fail(`constLabels: ${bad.join('; ')}`);
 }
 
-function validateBuckets(id: string, bounds: readonly number[]): void {
-  if (!Array.isArray(bounds) || bounds.length === 0) fail(`buckets.${id}: give at least one bound`);
+/** `id` as a histogram's metric id, or a failure naming the option. */
+function histogramId(option: string, id: string): MetricId {
+  if (!(id in schema)) fail(`${option}: unknown metric id "${id}"`);
+  if (schema[id as MetricId].kind !== 'histogram') fail(`${option}: "${id}" is not a histogram`);
+  return id as MetricId;
+}
+
+function validateBuckets(option: string, id: string, bounds: readonly number[]): void {
+  if (!Array.isArray(bounds) || bounds.length === 0)
+    fail(`${option}.${id}: give at least one bound`);
   for (let i = 0; i < bounds.length; i++) {
     const b = bounds[i]!;
-    if (!Number.isFinite(b)) fail(`buckets.${id}: bounds must be finite numbers (+Inf is implied)`);
-    if (i > 0 && b <= bounds[i - 1]!) fail(`buckets.${id}: bounds must be strictly increasing`);
+    if (typeof b !== 'number' || !Number.isFinite(b))
+      fail(`${option}.${id}: bounds must be finite numbers (+Inf is implied)`);
+    if (i > 0 && b <= bounds[i - 1]!) fail(`${option}.${id}: bounds must be strictly increasing`);
   }
 }
 

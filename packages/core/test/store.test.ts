@@ -70,6 +70,25 @@ describe('Store', () => {
     expect(() => createLens({ engine: 'x', requestTimeoutMs: -1 })).toThrow(/requestTimeoutMs/);
   });
 
+  it('adds bounds with extraBuckets, to the schema’s or to the replaced buckets', () => {
+    const store = new Store({ extraBuckets: { timeToFirstToken: [0.3, 0.5] } });
+    const bounds = store.family('timeToFirstToken').bounds!;
+    expect(bounds).toContain(0.3);
+    expect(bounds.filter((b) => b === 0.5)).toHaveLength(1);
+    expect([...bounds]).toEqual([...bounds].sort((a, b) => a - b));
+    const replaced = new Store({
+      buckets: { e2eRequestLatency: [1, 10] },
+      extraBuckets: { e2eRequestLatency: [5] },
+    });
+    expect([...replaced.family('e2eRequestLatency').bounds!]).toEqual([1, 5, 10]);
+    expect(() => new Store({ extraBuckets: { requests: [1] } } as never)).toThrow(
+      /^\[@inferlens\/core\] extraBuckets: "requests" is not a histogram/,
+    );
+    expect(() => new Store({ extraBuckets: { timeToFirstToken: ['1'] } } as never)).toThrow(
+      /extraBuckets\.timeToFirstToken: give an array of finite numbers/,
+    );
+  });
+
   it('resolves labels by name through lens.series and rejects unknown label names', () => {
     const lens = createLens({ engine: 'my-engine', constLabels: { worker_id: 'w1' } });
     const g = lens.series('modelLoadTime', { model_name: 'llama' });

@@ -7,6 +7,15 @@ export const REQUEST_SECONDS = [
   480, 960, 1920, 7680,
 ] as const;
 
+/** {@link REQUEST_SECONDS} with 5 s added: the default end-to-end latency SLO of
+ * `@inferlens/mixin` (95 % within 5 s) needs a bound exactly there, and vLLM's `e2e_request_latency`
+ * has one too. Other bounds can be added per lens with `createLens({ extraBuckets })`. */
+export const E2E_SECONDS = [
+  ...REQUEST_SECONDS.slice(0, 9),
+  5,
+  ...REQUEST_SECONDS.slice(9),
+] as const;
+
 /** Semconv `gen_ai.server.time_to_first_token` boundaries (to 10 s), then vLLM's TTFT tail to
  * 2560 s: under load or on hosted APIs TTFT p99 is tens of seconds. Equal to vLLM's TTFT family. */
 export const TTFT_SECONDS = [

@@ -1,5 +1,6 @@
 import {
   BATCH_REQUESTS,
+  E2E_SECONDS,
   ITERATION_TOKENS,
   REQUEST_SECONDS,
   TOKEN_SECONDS,
@@ -87,7 +88,7 @@ export const llmMetrics = {
       'From arrival to the end of the request, for requests that finished (not for failed requests or client aborts).',
     scope: 'llm',
     labels: [],
-    buckets: REQUEST_SECONDS,
+    buckets: E2E_SECONDS,
     prometheus: 'llm_e2e_request_latency_seconds',
     otel: 'gen_ai.server.request.duration',
     semconv: true,
