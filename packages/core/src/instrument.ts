@@ -1,6 +1,6 @@
 import { fail } from './errors.js';
 import type { Lens } from './lens.js';
-import type { FinishInfo, RequestTracker } from './tracker.js';
+import type { FinishInfo, PromptUsage, RequestTracker } from './tracker.js';
 
 export type RequestId = string | number;
 
@@ -18,8 +18,10 @@ export interface EngineEvents {
   /** A later output carrying `count` tokens (default 1). */
   tokens: { id: RequestId; count?: number; time?: number };
   finished: { id: RequestId; time?: number } & FinishInfo;
-  failed: { id: RequestId; errorType?: string; time?: number };
-  aborted: { id: RequestId; time?: number };
+  /** `promptTokens` / `cachedTokens`: what the engine had processed before the failure. */
+  failed: { id: RequestId; errorType?: string; time?: number } & PromptUsage;
+  /** `promptTokens` / `cachedTokens`: what the engine had processed before the abort. */
+  aborted: { id: RequestId; time?: number } & PromptUsage;
   preempted: { id: RequestId; time?: number };
   /** Periodic scheduler state: one engine step, or a sample of it. */
   stats: SchedulerStats;
@@ -139,9 +141,12 @@ export function instrument(engine: EventSource, options: InstrumentOptions): Ins
     },
     failed: (p) => {
       const e = p as EngineEvents['failed'];
-      tracked(p)?.fail(e.errorType, e.time);
+      tracked(p)?.fail(e.errorType, e.time, e);
     },
-    aborted: (p) => tracked(p)?.abort((p as EngineEvents['aborted']).time),
+    aborted: (p) => {
+      const e = p as EngineEvents['aborted'];
+      tracked(p)?.abort(e.time, e);
+    },
     preempted: (p) => tracked(p)?.preempted((p as EngineEvents['preempted']).time),
     stats: (p) => {
       if (p === null || typeof p !== 'object') return lens.drop('invalid_event');

@@ -38,6 +38,9 @@ export interface FinishInfo {
   cachedTokens?: number;
 }
 
+/** The prompt tokens an aborted or failed request had already used (processed plus cached). */
+export type PromptUsage = Pick<FinishInfo, 'promptTokens' | 'cachedTokens'>;
+
 /** Engine timestamps further than this from the lens clock are rejected. */
 export const MAX_SKEW_MS = 3_600_000;
 
@@ -192,6 +195,33 @@ export class RequestTracker {
       if (generated > 1) h.timePerOutputToken.observe((t - this.#firstAt) / 1000 / (generated - 1));
     }
     h.requestGenerationTokens.observe(generated);
+    this.#promptUsage(info);
+  }
+
+  /**
+   * The request failed inside the engine. `errorType` should be low-cardinality (`oom`, `timeout`).
+   * `usage` gives the prompt tokens the engine had already processed, so they are counted too.
+   */
+  fail(errorType = 'error', time?: number, usage?: PromptUsage): void {
+    this.#time(time);
+    if (this.#phase === Phase.Ended) return this.#skip('after_end');
+    this.#end();
+    this.#h.finished('error').value++;
+    this.#h.errors(typeof errorType === 'string' && errorType ? errorType : 'error').value++;
+    if (usage !== undefined) this.#promptUsage(usage);
+  }
+
+  /** The client went away or the request was cancelled; `usage` as in {@link fail}. */
+  abort(time?: number, usage?: PromptUsage): void {
+    this.#time(time);
+    if (this.#phase === Phase.Ended) return this.#skip('after_end');
+    this.#end();
+    this.#h.finished('abort').value++;
+    if (usage !== undefined) this.#promptUsage(usage);
+  }
+
+  #promptUsage(info: PromptUsage): void {
+    const h = this.#h;
     const prompt = validCount(info.promptTokens);
     if (prompt !== undefined) {
       h.promptTokens.value += prompt;
@@ -199,23 +229,6 @@ export class RequestTracker {
     }
     const cached = validCount(info.cachedTokens);
     if (cached !== undefined) h.promptTokensCached.value += cached;
-  }
-
-  /** The request failed inside the engine. `errorType` should be low-cardinality (`oom`, `timeout`). */
-  fail(errorType = 'error', time?: number): void {
-    this.#time(time);
-    if (this.#phase === Phase.Ended) return this.#skip('after_end');
-    this.#end();
-    this.#h.finished('error').value++;
-    this.#h.errors(typeof errorType === 'string' && errorType ? errorType : 'error').value++;
-  }
-
-  /** The client went away or the request was cancelled. */
-  abort(time?: number): void {
-    this.#time(time);
-    if (this.#phase === Phase.Ended) return this.#skip('after_end');
-    this.#end();
-    this.#h.finished('abort').value++;
   }
 
   /** Ends the request without recording it as finished; used for expiry and shutdown. */
