@@ -80,7 +80,8 @@ export function renderMirrored(
     if (typeof v !== 'number' && v.cumulative.length !== v.bounds.length + 1) continue;
     let labels = '';
     for (const [k, val] of s.labels)
-      if (val !== '') labels += `${labels ? ',' : ''}${k}="${escapeLabelValue(val)}"`;
+      if (val !== '')
+        labels += `${labels ? ',' : ''}${k}="${escapeLabelValue(family.labelValue(val))}"`;
     if (family.constText) labels += labels ? `,${family.constText}` : family.constText;
     const braces = labels ? `{${labels}}` : '';
     if (typeof v === 'number') {

@@ -51,6 +51,11 @@ export interface RenderOptions {
   prefix?: string;
   /** Only these metrics get the prefix (e.g. the HTTP rows); default every metric. */
   prefixOnly?: readonly MetricId[];
+  /**
+   * Longest exposition written, in characters (default: the store's `maxScrapeLength`, 64 MiB).
+   * Families that would pass it are left out and counted, never half written.
+   */
+  maxLength?: number;
 }
 
 const METRIC_PREFIX = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
@@ -83,17 +88,29 @@ export function render(
   const om = format === 'openmetrics';
   const list: readonly Store[] = Array.isArray(stores) ? stores : [stores as Store];
   const nameOf = prefixer(options);
+  const first = list[0];
+  const limit = options?.maxLength ?? first?.maxScrapeLength ?? Number.POSITIVE_INFINITY;
   let out = '';
   for (const id of metricIds) {
-    let body = '';
     const name = nameOf(id);
-    for (const store of list) {
-      const family = store.family(id) as unknown as Family;
-      if (family.size > 0) body += renderSeries(family, om, name);
-      const mirrored = store.mirrored(id);
-      if (mirrored.length > 0) body += renderMirrored(family, mirrored, om, name);
+    let body = '';
+    // A scrape never throws: a family that breaks rendering (a string past V8's limit, a broken
+    // mirror) or would pass the length bound is left out whole, so the exposition stays valid,
+    // and counted as eventsDropped{reason="scrape_too_large"}.
+    try {
+      for (const store of list) {
+        const family = store.family(id) as unknown as Family;
+        if (family.size > 0) body += renderSeries(family, om, name);
+        const mirrored = store.mirrored(id);
+        if (mirrored.length > 0) body += renderMirrored(family, mirrored, om, name);
+      }
+      if (!body) continue;
+      body = header(schema[id], om, name) + body;
+    } catch {
+      body = '';
     }
-    if (body) out += header(schema[id], om, name) + body;
+    if (body && out.length + body.length <= limit) out += body;
+    else first?.family('eventsDropped').series(['scrape_too_large']).inc();
   }
   return om ? `${out}# EOF\n` : out;
 }

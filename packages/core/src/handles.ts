@@ -90,6 +90,7 @@ export class ModelHandles {
 
   /** `llm_requests_total{finish_reason}`; one small map lookup per finished request. */
   finished(reason: string): CounterSeries {
+    reason = this.#store.labelValue(reason);
     return cached(this.#finished, reason, () =>
       this.#store.family('requests').series([this.model, this.engine, reason]),
     );
@@ -97,6 +98,7 @@ export class ModelHandles {
 
   /** `llm_request_errors_total{error_type}`. */
   errors(errorType: string): CounterSeries {
+    errorType = this.#store.labelValue(errorType);
     return cached(this.#errors, errorType, () =>
       this.#store.family('requestErrors').series([this.model, this.engine, errorType]),
     );

@@ -11,6 +11,11 @@ export type {
   SchedulerStats,
 } from './instrument.js';
 export { ENGINE_EVENTS, instrument, recordStats } from './instrument.js';
+export {
+  CUT_MARKER,
+  cutLabelValue,
+  DEFAULT_MAX_LABEL_VALUE_BYTES,
+} from './label-bound.js';
 export type { ExtraLabels } from './labels.js';
 export type { ExtraLabelsOf, LabelsOf, LensOptions, ScrapeResult } from './lens.js';
 export { createLens, Lens } from './lens.js';

@@ -105,6 +105,8 @@ export class Lens<X extends ExtraLabels = {}> {
       'expired',
       'stopped',
       'listener_error',
+      'label_too_long',
+      'scrape_too_large',
     ];
     this.#drops = Object.fromEntries(reasons.map((r) => [r, dropped.series([r])])) as Record<
       DropReason,
@@ -149,8 +151,10 @@ export class Lens<X extends ExtraLabels = {}> {
 
   /** The series bundle of one model; stats sources use it to set gauges without lookups. */
   handles(model: string | undefined, engine?: string): ModelHandles {
-    const m = typeof model === 'string' && model !== '' ? model : 'unknown';
-    const e = typeof engine === 'string' && engine !== '' ? engine : this.engine;
+    // Cut before keying the cache, so a huge model name costs one short key (maxLabelValueBytes).
+    const store = this.store;
+    const m = typeof model === 'string' && model !== '' ? store.labelValue(model) : 'unknown';
+    const e = typeof engine === 'string' && engine !== '' ? store.labelValue(engine) : this.engine;
     const key = e === this.engine ? m : `${m}\u0001${e}`;
     let h = this.#models.get(key);
     if (h === undefined) {

@@ -1,9 +1,13 @@
 import { fail } from './errors.js';
+import { DEFAULT_MAX_LABEL_VALUE_BYTES, MIN_MAX_LABEL_VALUE_BYTES } from './label-bound.js';
 import { type ExtraLabels, LABEL_NAME, RESERVED_LABELS } from './labels.js';
 import { labelNamesOf, type MetricId, SUMMARY_DEFAULTS, schema } from './schema/index.js';
 import type { SummaryWindow } from './sketch.js';
 
 declare const performance: { now(): number };
+
+/** Default bound on one exposition, in characters: far below V8's string limit (2^29 − 24). */
+export const DEFAULT_MAX_SCRAPE_LENGTH = 64 * 1024 * 1024;
 
 /** A summary's window, replacing the schema row's (each field defaults to the row's value). */
 export interface SummaryOptions {
@@ -26,6 +30,17 @@ export interface StoreOptions {
    * exactly at its threshold.
    */
   extraBuckets?: Partial<Record<MetricId, readonly number[]>>;
+  /**
+   * Longest label value kept, in UTF-8 bytes (default 256). A longer value is cut to fit, ending
+   * with `…[cut]`, and counted in `inferlens_events_dropped_total{reason="label_too_long"}`.
+   */
+  maxLabelValueBytes?: number;
+  /**
+   * Longest exposition `render()` and `scrape()` write, in characters (default 64 MiB). Past it,
+   * the remaining series are left out and counted in
+   * `inferlens_events_dropped_total{reason="scrape_too_large"}`: a scrape degrades, never throws.
+   */
+  maxScrapeLength?: number;
   /** Distinct label sets a metric keeps before new ones fold into its overflow series. */
   seriesLimit?: number | Partial<Record<MetricId | 'default', number>>;
   /**
@@ -47,6 +62,8 @@ export interface ResolvedStoreOptions {
   buckets: Partial<Record<MetricId, readonly number[]>>;
   extraLabels: ExtraLabels;
   summaries: Partial<Record<MetricId, SummaryWindow>>;
+  maxLabelValueBytes: number;
+  maxScrapeLength: number;
 }
 
 /** Checks every option, failing loudly with the option's name; returns them ready to use. */
@@ -77,7 +94,15 @@ export function resolveStoreOptions(options: StoreOptions): ResolvedStoreOptions
   if (options.clock !== undefined && typeof options.clock !== 'function')
     fail('clock: must be a function returning milliseconds');
   const clock = options.clock ?? (() => performance.now());
+  const maxLabelValueBytes = options.maxLabelValueBytes ?? DEFAULT_MAX_LABEL_VALUE_BYTES;
+  if (!Number.isInteger(maxLabelValueBytes) || maxLabelValueBytes < MIN_MAX_LABEL_VALUE_BYTES)
+    fail(`maxLabelValueBytes: must be an integer of at least ${MIN_MAX_LABEL_VALUE_BYTES}`);
+  const maxScrapeLength = options.maxScrapeLength ?? DEFAULT_MAX_SCRAPE_LENGTH;
+  if (!Number.isInteger(maxScrapeLength) || maxScrapeLength < 1024)
+    fail('maxScrapeLength: must be an integer of at least 1024 (characters)');
   return {
+    maxLabelValueBytes,
+    maxScrapeLength,
     constLabels: Object.freeze(constLabels),
     limits,
     buckets,

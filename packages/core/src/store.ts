@@ -1,5 +1,6 @@
 import { fail } from './errors.js';
 import { escapeLabelValue } from './escape.js';
+import { cutLabelValue, DEFAULT_MAX_LABEL_VALUE_BYTES } from './label-bound.js';
 import { newExtraLabels, OVERFLOW_LABEL } from './labels.js';
 import type { MirroredSeries, MirrorSource } from './mirror.js';
 import {
@@ -45,6 +46,10 @@ export interface FamilySettings {
   readonly extraLabels?: readonly string[] | undefined;
   /** Summaries: the quantile window. */
   readonly summary?: SummaryWindow | undefined;
+  /** Label values longer than this many UTF-8 bytes are cut (default 256). */
+  readonly maxLabelValueBytes?: number | undefined;
+  /** Called once for every label value cut to the bound (or not a string), with the reason. */
+  readonly onLabelValue?: ((reason: 'label_too_long' | 'invalid_value') => void) | undefined;
 }
 
 /** One metric of the schema and all its series. */
@@ -66,6 +71,10 @@ export class Family<Id extends MetricId = MetricId> {
   readonly #invalid: InvalidSink;
   readonly #onOverflow: (family: Family) => void;
   #overflow: SeriesOf<(typeof schema)[Id]> | undefined;
+  /** Label values of at most this many UTF-16 units fit the byte bound whatever they hold. */
+  readonly #quickLength: number;
+  readonly #maxLabelBytes: number;
+  readonly #onLabelValue: (reason: 'label_too_long' | 'invalid_value') => void;
 
   constructor(id: Id, settings: FamilySettings) {
     const { constLabels } = settings;
@@ -90,6 +99,9 @@ export class Family<Id extends MetricId = MetricId> {
     this.limit = settings.limit;
     this.#invalid = settings.invalid;
     this.#onOverflow = settings.onOverflow;
+    this.#maxLabelBytes = settings.maxLabelValueBytes ?? DEFAULT_MAX_LABEL_VALUE_BYTES;
+    this.#quickLength = Math.floor(this.#maxLabelBytes / 3);
+    this.#onLabelValue = settings.onLabelValue ?? (() => {});
   }
 
   /** Label names in exposition order: the row's labels, the extra labels, the constant labels. */
@@ -140,6 +152,15 @@ export class Family<Id extends MetricId = MetricId> {
    * added). Call it once and keep the handle: this is the only step that hashes.
    */
   series(values: readonly string[]): SeriesOf<(typeof schema)[Id]> {
+    // The one check every label value passes: a length compare, unless the value is long.
+    const quick = this.#quickLength;
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      if (typeof v !== 'string' || v.length > quick) {
+        values = this.#bounded(values);
+        break;
+      }
+    }
     const key = values.length === 1 ? values[0]! : values.join('\u0001');
     const found = this.#series.get(key);
     if (found !== undefined) return found;
@@ -150,6 +171,30 @@ export class Family<Id extends MetricId = MetricId> {
     const created = this.#create(values, false);
     this.#series.set(key, created);
     return created;
+  }
+
+  /**
+   * `value` as a label value: cut to the family's byte bound (and counted) when longer; a value
+   * that is not a string becomes its text (numbers, booleans), or `''` and is counted.
+   */
+  labelValue(value: unknown): string {
+    if (typeof value === 'string') {
+      if (value.length <= this.#quickLength) return value;
+      const cut = cutLabelValue(value, this.#maxLabelBytes);
+      if (cut !== value) this.#onLabelValue('label_too_long');
+      return cut;
+    }
+    if (value === undefined || value === null) return '';
+    const t = typeof value;
+    if (t === 'number' || t === 'boolean' || t === 'bigint') return String(value);
+    this.#onLabelValue('invalid_value');
+    return '';
+  }
+
+  #bounded(values: readonly unknown[]): string[] {
+    const out: string[] = new Array(values.length);
+    for (let i = 0; i < values.length; i++) out[i] = this.labelValue(values[i]);
+    return out;
   }
 
   /** Every series, overflow last. The iteration order is creation order, so output is stable. */
@@ -207,11 +252,14 @@ export class Store {
   readonly constLabels: Readonly<Record<string, string>>;
   /** Values refused by series (NaN, negative, infinite). */
   readonly invalid: InvalidSink;
+  /** Longest exposition rendered from this store, in characters (`maxScrapeLength`). */
+  readonly maxScrapeLength: number;
 
   constructor(options: StoreOptions = {}) {
     const resolved = resolveStoreOptions(options);
     const { constLabels, limits, buckets, extraLabels, summaries } = resolved;
     this.constLabels = constLabels;
+    this.maxScrapeLength = resolved.maxScrapeLength;
     const families = {} as Record<MetricId, Family>;
     // The overflow counter and the invalid-value counter live in the store itself, so they
     // need each other only after construction.
@@ -229,6 +277,11 @@ export class Store {
     // Values refused by series are reported as eventsDropped{reason="invalid_value"}. That series
     // lives in the store it reports on, so the sink forwards to it once it exists.
     let dropped: CounterSeries | undefined;
+    let cut: CounterSeries | undefined;
+    const onLabelValue = (reason: 'label_too_long' | 'invalid_value'): void => {
+      const s = reason === 'label_too_long' ? cut : dropped;
+      if (s) s.value++;
+    };
     const invalid: InvalidSink = {
       get value() {
         return dropped?.value ?? 0;
@@ -247,12 +300,26 @@ export class Store {
         onOverflow,
         extraLabels: extraLabels[id],
         summary: summaries[id],
+        maxLabelValueBytes: resolved.maxLabelValueBytes,
+        onLabelValue,
       });
     }
     overflowFamily = families.seriesOverflow as Family<'seriesOverflow'>;
     this.#families = families as { [Id in MetricId]: Family<Id> };
     dropped = this.#families.eventsDropped.series(['invalid_value']);
+    cut = this.#families.eventsDropped.series(['label_too_long']);
     this.invalid = invalid;
+  }
+
+  /**
+   * `value` bounded as every label value is (`maxLabelValueBytes`), for callers that key their
+   * own caches by label values: cut first, so the cache holds short keys.
+   *
+   * @example
+   * const tenant = lens.store.labelValue(req.headers['x-tenant']);
+   */
+  labelValue(value: unknown): string {
+    return this.#families.eventsDropped.labelValue(value);
   }
 
   family<Id extends MetricId>(id: Id): Family<Id> {

@@ -11,7 +11,9 @@ export type DropReason =
   | 'invalid_value'
   | 'expired'
   | 'stopped'
-  | 'listener_error';
+  | 'listener_error'
+  | 'label_too_long'
+  | 'scrape_too_large';
 
 /** What a tracker needs from its lens: a clock, the set of live requests, the drop counters. */
 export interface TrackerContext {

@@ -141,7 +141,8 @@ export class HttpRecorder<Req> {
     if (raw === undefined && this.#userRoute !== undefined)
       raw = this.#call(this.#userRoute, ex.req);
     if (raw === undefined) raw = this.#call(this.#frameworkRoute, ex.req);
-    const route = typeof raw === 'string' && raw !== '' ? raw : UNMATCHED_ROUTE;
+    const route =
+      typeof raw === 'string' && raw !== '' ? this.lens.store.labelValue(raw) : UNMATCHED_ROUTE;
     const custom = this.#labels.length > 0 ? this.#customValues(ex.req) : undefined;
     const key = custom === undefined ? route : `${route}\u0001${custom.join('\u0001')}`;
     let routes = this.#byMethod.get(ex.method);
@@ -173,7 +174,8 @@ export class HttpRecorder<Req> {
     const out: string[] = [];
     for (const [, read, values] of this.#labels) {
       const v = this.#call(read, req);
-      const s = v === undefined || v === null ? '' : String(v).replaceAll('\u0001', '');
+      // Cut to the lens's label bound before the value keys any cache here (a 15 KB header).
+      const s = this.lens.store.labelValue(v).replaceAll('\u0001', '');
       out.push(s === '' ? '' : values.admit(s));
     }
     return out;

@@ -21,7 +21,7 @@ export const internalMetrics = {
     promUnit: '',
     help: 'Engine events and tracker calls skipped as invalid, by reason.',
     definition:
-      'unknown_id, duplicate, out_of_order, after_end, invalid_event, invalid_value, expired (a request that never ended), stopped, listener_error, name_clash (a bridged metric whose name we already publish).',
+      'unknown_id, duplicate, out_of_order, after_end, invalid_event, invalid_value, expired (a request that never ended), stopped, listener_error, name_clash (a bridged metric whose name we already publish), label_too_long (a label value cut to maxLabelValueBytes), scrape_too_large (a family left out of a scrape that would pass maxScrapeLength, or whose rendering failed).',
     scope: 'none',
     labels: ['reason'],
     prometheus: 'inferlens_events_dropped_total',
