@@ -19,4 +19,6 @@ export type { SseEvent } from './sse.js';
 export { SseDecoder } from './sse.js';
 export type { StreamProtocol, StreamTimingOptions } from './stream.js';
 export { StreamTimer, streamErrorType, timeChunks, timeSse, timeSseBytes } from './stream.js';
+export type { NameTable, NameTables } from './tables.js';
+export { firstPresent, mapByName } from './tables.js';
 export type { EngineAdapter, TargetContext, TargetStatus } from './target.js';

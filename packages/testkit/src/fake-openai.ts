@@ -1,6 +1,6 @@
 /// <reference types="node" />
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { sendJson, sseEvent } from './fake-http.js';
+import { type Handler, sendJson, sseEvent } from './fake-http.js';
 import type { Generation } from './generation.js';
 import { SimulatedEngineError } from './generation.js';
 
@@ -130,3 +130,31 @@ export async function serveOpenAI(
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/**
+ * A chat (`chat`) or completions route: parses the JSON body (answering `badJson` with 400 when
+ * it does not parse), lets `refuse` answer instead (a wrong model), then serves `start`'s
+ * generation in the engine's dialect.
+ */
+export function openAIRoute(
+  chat: boolean,
+  dialect: OpenAIDialect,
+  badJson: unknown,
+  start: (body: OpenAIRequest, signal: AbortSignal) => Generation,
+  refuse?: (body: OpenAIRequest, res: ServerResponse) => boolean,
+): Handler {
+  return async (req, res, raw) => {
+    let body: OpenAIRequest;
+    try {
+      body = JSON.parse(raw) as OpenAIRequest;
+    } catch {
+      return sendJson(res, 400, badJson);
+    }
+    if (refuse?.(body, res)) return;
+    await serveOpenAI(req, res, body, chat, (signal) => start(body, signal), dialect);
+  };
+}
+
+/** The max_tokens of a request, as the OpenAI API spells it now or before (default 16). */
+export const maxTokensOf = (body: OpenAIRequest): number =>
+  body.max_completion_tokens ?? body.max_tokens ?? 16;

@@ -155,7 +155,7 @@ function rowsFor(names: VllmNames): Row[] {
 
 const FINISHED_REASONS = ['stop', 'length', 'abort', 'error'];
 
-function labels(pairs: Record<string, string>): string {
+export function labels(pairs: Record<string, string>): string {
   return Object.keys(pairs)
     .sort()
     .map(

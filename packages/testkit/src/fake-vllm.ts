@@ -1,9 +1,16 @@
 /// <reference types="node" />
+import type { ServerResponse } from 'node:http';
 import { createLens, instrument, type Lens } from '@inferlens/core';
 import { SimulatedEngine } from './engine.js';
 import { oneTwoFive } from './fake-format.js';
 import { type FakeServer, sendJson, startFakeServer } from './fake-http.js';
-import { type OpenAIDialect, type OpenAIRequest, promptOf, serveOpenAI } from './fake-openai.js';
+import {
+  maxTokensOf,
+  type OpenAIDialect,
+  type OpenAIRequest,
+  openAIRoute,
+  promptOf,
+} from './fake-openai.js';
 import { renderVllmMetrics, type VllmNames } from './fake-vllm-metrics.js';
 import type { SimulatedEngineOptions } from './options.js';
 
@@ -92,37 +99,26 @@ export async function startFakeVllm(
   }
   const created = options.created === false ? undefined : Date.now() / 1000;
   let next = 0;
-  const start = (body: OpenAIRequest) => (signal: AbortSignal) => {
+  const start = (body: OpenAIRequest, signal: AbortSignal) => {
     const rank = ranks[next++ % ranks.length]!;
-    const maxTokens = body.max_completion_tokens ?? body.max_tokens ?? 16;
-    return rank.engine.generate({ prompt: promptOf(body), maxTokens, signal });
+    return rank.engine.generate({ prompt: promptOf(body), maxTokens: maxTokensOf(body), signal });
   };
-  const route =
-    (chat: boolean) =>
-    async (
-      req: Parameters<typeof serveOpenAI>[0],
-      res: Parameters<typeof serveOpenAI>[1],
-      raw: string,
-    ) => {
-      let body: OpenAIRequest;
-      try {
-        body = JSON.parse(raw) as OpenAIRequest;
-      } catch {
-        return sendJson(res, 400, {
-          error: { message: 'invalid JSON', type: 'BadRequestError', param: null, code: 400 },
-        });
-      }
-      if (body.model !== model)
-        return sendJson(res, 404, {
-          error: {
-            message: `The model \`${body.model}\` does not exist.`,
-            type: 'NotFoundError',
-            param: 'model',
-            code: 404,
-          },
-        });
-      await serveOpenAI(req, res, body, chat, start(body), DIALECT);
-    };
+  const wrongModel = (body: OpenAIRequest, res: ServerResponse): boolean => {
+    if (body.model === model) return false;
+    sendJson(res, 404, {
+      error: {
+        message: `The model \`${body.model}\` does not exist.`,
+        type: 'NotFoundError',
+        param: 'model',
+        code: 404,
+      },
+    });
+    return true;
+  };
+  const badJson = {
+    error: { message: 'invalid JSON', type: 'BadRequestError', param: null, code: 400 },
+  };
+  const route = (chat: boolean) => openAIRoute(chat, DIALECT, badJson, start, wrongModel);
   const server = await startFakeServer({
     port: options.port,
     contentType: 'text/plain; version=0.0.4; charset=utf-8',

@@ -1,6 +1,12 @@
 export type { GenerateRequest, SimulatedEngineEvents } from './engine.js';
 export { SimulatedEngine } from './engine.js';
 export type { FakeServer, MetricsFault } from './fake-http.js';
+export type { FakeLlamacpp, FakeLlamacppOptions } from './fake-llamacpp.js';
+export { startFakeLlamacpp } from './fake-llamacpp.js';
+export type { LlamacppVersion } from './fake-llamacpp-metrics.js';
+export type { FakeSglang, FakeSglangOptions } from './fake-sglang.js';
+export { startFakeSglang } from './fake-sglang.js';
+export type { SglangVersion } from './fake-sglang-metrics.js';
 export type { FakeTgi, FakeTgiOptions, TgiInfoShape } from './fake-tgi.js';
 export { startFakeTgi } from './fake-tgi.js';
 export type { FakeVllm, FakeVllmOptions } from './fake-vllm.js';

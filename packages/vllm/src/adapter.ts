@@ -1,17 +1,13 @@
-import type {
-  EngineAdapter,
-  SampleIndex,
-  SeriesKey,
-  SnapshotBuilder,
-  TargetContext,
+import {
+  type EngineAdapter,
+  mapByName,
+  type SampleIndex,
+  type SeriesKey,
+  type SnapshotBuilder,
+  type TargetContext,
 } from '@inferlens/engine-source';
 import type { Labels } from '@inferlens/prom-parse';
 import { VLLM_COUNTERS, VLLM_GAUGES, VLLM_HISTOGRAMS, VLLM_REQUEST_SUCCESS } from './names.js';
-
-/** The first name of `names` the scrape has: the current spelling wins over a deprecated one. */
-function pick(samples: SampleIndex, names: readonly string[], suffix = ''): string | undefined {
-  return names.find((n) => samples.has(n + suffix));
-}
 
 function keyOf(
   labels: Labels,
@@ -36,17 +32,17 @@ export function normalizeVllm(
   target: TargetContext,
   out: SnapshotBuilder,
 ): void {
-  for (const [id, names] of VLLM_GAUGES) {
-    const name = pick(samples, names);
-    if (!name) continue;
-    const merge = id === 'kvCacheUsage' ? 'max' : 'sum';
-    for (const s of samples.get(name)) out.gauge(id, keyOf(s.labels, target), s.value, merge);
-  }
-  for (const [id, names] of VLLM_COUNTERS) {
-    const name = pick(samples, names);
-    if (!name) continue;
-    for (const s of samples.get(name)) out.counter(id, keyOf(s.labels, target), s.value);
-  }
+  mapByName(
+    samples,
+    {
+      gauges: VLLM_GAUGES,
+      counters: VLLM_COUNTERS,
+      // KV usage of data-parallel ranks that land on one series: the fullest rank, not a sum.
+      gaugeMerge: (id) => (id === 'kvCacheUsage' ? 'max' : 'sum'),
+    },
+    (labels) => keyOf(labels, target),
+    out,
+  );
   for (const s of samples.get(VLLM_REQUEST_SUCCESS)) {
     const reason = s.labels.finished_reason || 'unknown';
     out.counter('requests', keyOf(s.labels, target, { finish_reason: reason }), s.value);
@@ -54,12 +50,7 @@ export function normalizeVllm(
     if (reason === 'error')
       out.counter('requestErrors', keyOf(s.labels, target, { error_type: 'error' }), s.value);
   }
-  for (const [id, names] of VLLM_HISTOGRAMS) {
-    const name = pick(samples, names, '_bucket');
-    if (!name) continue;
-    for (const h of samples.histograms(name))
-      out.histogram(id, keyOf(h.labels, target), h.histogram);
-  }
+  mapByName(samples, { histograms: VLLM_HISTOGRAMS }, (labels) => keyOf(labels, target), out);
 }
 
 /** The vLLM adapter for `createEngineSource`. */

@@ -1,7 +1,7 @@
 import { TGI_DURATION_SECONDS } from './buckets.js';
 import type { MetricDefinition } from './types.js';
 
-/** Engine sources: per-target health, and TGI-only series with no standard equivalent. */
+/** Engine sources: per-target health, and engine-only series with no standard equivalent. */
 export const sourceMetrics = {
   // Engine sources — @inferlens/vllm, @inferlens/tgi
   // Each scraped engine target reports its health here. The engine's own metrics are mirrored under
@@ -72,6 +72,32 @@ export const sourceMetrics = {
     otel: 'inferlens.source.scrape.errors',
     semconv: false,
   },
+  sourceStandardSeries: {
+    kind: 'gauge',
+    unit: '{series}',
+    promUnit: '',
+    help: 'Standard llm_* series an engine target filled in its last good scrape.',
+    definition:
+      'Counts the mirrored series of standard rows (requests, latencies, tokens, queue and KV gauges) from the last good scrape; 0 while inferlens_source_up is 1 means the target answers but its metrics are not ones its adapter knows (a wrong engine, or a layout this version cannot read).',
+    scope: 'none',
+    labels: ['engine', 'target'],
+    prometheus: 'inferlens_source_standard_series',
+    otel: 'inferlens.source.standard_series',
+    semconv: false,
+  },
+  sourceSeriesDropped: {
+    kind: 'counter',
+    unit: '{series}',
+    promUnit: '',
+    help: 'Lines and series of engine scrapes that were skipped, by reason.',
+    definition:
+      'reason is bad_line (a line that does not parse, skipped alone), bad_value (a sample whose value does not parse, such as llama.cpp’s -nan), histogram_incomplete (no +Inf bucket and no _count), bucket_mismatch (two engine series land on one standard series with different bucket bounds) or series_limit (past maxSeries; standard rows are kept first).',
+    scope: 'none',
+    labels: ['engine', 'target', 'reason'],
+    prometheus: 'inferlens_source_series_dropped_total',
+    otel: 'inferlens.source.series.dropped',
+    semconv: false,
+  },
   tgiTimeToFirstTokenProxy: {
     kind: 'gauge',
     unit: 's',
@@ -123,6 +149,19 @@ export const sourceMetrics = {
     labels: ['target'],
     prometheus: 'llm_tgi_batch_max_tokens',
     otel: 'llm.tgi.batch.max_tokens',
+    semconv: false,
+  },
+  sglangCacheHitRate: {
+    kind: 'gauge',
+    unit: '1',
+    promUnit: 'ratio',
+    help: 'SGLang only: the prefix-cache hit rate the scheduler last reported, 0 to 1.',
+    definition:
+      'sglang:cache_hit_rate, a recent-window ratio kept because SGLang exports prefix-cache hits as this gauge; early builds wrote it in percent and are rescaled to 0–1. Where SGLang also counts cached tokens, llm_prefix_cache_hits_total carries them as a counter.',
+    scope: 'llm',
+    labels: ['target'],
+    prometheus: 'llm_sglang_cache_hit_ratio',
+    otel: 'llm.sglang.cache_hit_ratio',
     semconv: false,
   },
 } as const satisfies Record<string, MetricDefinition>;

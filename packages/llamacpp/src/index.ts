@@ -1,0 +1,26 @@
+export type {
+  EngineSource,
+  EngineSourceOptions,
+  SseEvent,
+  StreamProtocol,
+  StreamTimingOptions,
+  TargetOptions,
+  TargetStatus,
+} from '@inferlens/engine-source';
+export {
+  readOpenAIChunk,
+  SseDecoder,
+  StreamTimer,
+  timeChunks,
+  timeSse,
+  timeSseBytes,
+} from '@inferlens/engine-source';
+export { llamacppAdapter, normalizeLlamacpp } from './adapter.js';
+export { modelFromModels, modelFromProps } from './model.js';
+export {
+  LLAMACPP_GAUGES,
+  LLAMACPP_GENERATED,
+  LLAMACPP_PROMPT,
+  LLAMACPP_PROMPT_CACHED,
+} from './names.js';
+export { createLlamacppSource } from './source.js';

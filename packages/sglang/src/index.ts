@@ -1,0 +1,27 @@
+export type {
+  EngineSource,
+  EngineSourceOptions,
+  SseEvent,
+  StreamProtocol,
+  StreamTimingOptions,
+  TargetOptions,
+  TargetStatus,
+} from '@inferlens/engine-source';
+export {
+  readOpenAIChunk,
+  SseDecoder,
+  StreamTimer,
+  timeChunks,
+  timeSse,
+  timeSseBytes,
+} from '@inferlens/engine-source';
+export { normalizeSglang, sglangAdapter } from './adapter.js';
+export {
+  SGLANG_CACHE_HIT_RATE,
+  SGLANG_CACHED_TOKENS,
+  SGLANG_COUNTERS,
+  SGLANG_GAUGES,
+  SGLANG_HISTOGRAMS,
+  SGLANG_REQUESTS,
+} from './names.js';
+export { createSglangSource } from './source.js';
