@@ -311,6 +311,112 @@ describe('dashboards', () => {
 
   // promtool is Prometheus's own parser: every query goes into a rule file it must accept.
   const promtool = ['/usr/bin/promtool', '/usr/local/bin/promtool'].find((p) => existsSync(p));
+  // The queries with fallbacks and joins, evaluated by Prometheus's engine on series shaped as
+  // the rules record them.
+  it.skipIf(!promtool && !process.env.CI)(
+    'computes error ratios, burn rates and cost as described (promtool test rules)',
+    () => {
+      expect(promtool, 'promtool is needed (Debian package prometheus)').toBeDefined();
+      const m = 'namespace="n", job="j", model_name="m", engine="e", vantage="v"';
+      const quiet = 'namespace="n", job="j", model_name="q", engine="e", vantage="v"';
+      const q = (file: string, panel: string, i: number) => {
+        const d = byFile(file);
+        const found = panelQueries(d).filter((x) => x.panel === panel)[i];
+        if (!found) throw new Error(`no query ${i} on ${panel}`);
+        return substitute(
+          found.expr,
+          variables(d).map((v) => v.name),
+        );
+      };
+      const w = PRICED.rateWindow;
+      const test = {
+        rule_files: [],
+        evaluation_interval: '1m',
+        tests: [
+          {
+            interval: '1m',
+            input_series: [
+              { series: `model:llm_requests:rate${w}{${m}, finish_reason="stop"}`, values: '3x10' },
+              {
+                series: `model:llm_requests:rate${w}{${m}, finish_reason="error"}`,
+                values: '1x10',
+              },
+              {
+                series: `model:llm_request_errors:rate${w}{${m}, error_type="timeout"}`,
+                values: '1x10',
+              },
+              {
+                series: `model:llm_requests:rate${w}{${quiet}, finish_reason="stop"}`,
+                values: '5x10',
+              },
+              {
+                series: `model:llm_cost_usd:rate${w}{${m}, token_type="input"}`,
+                values: '0.0005x10',
+              },
+              {
+                series: `model:llm_cost_usd:rate${w}{${m}, token_type="output"}`,
+                values: '0.0015x10',
+              },
+              { series: `model:llm_prompt_tokens:rate${w}{${m}}`, values: '150x10' },
+              { series: `model:llm_generation_tokens:rate${w}{${m}}`, values: '50x10' },
+              { series: `slo:sli_error:ratio_rate1h{slo="availability", ${m}}`, values: '0.02x10' },
+              { series: 'slo:error_budget:ratio{slo="availability"}', values: '0.01x10' },
+            ],
+            promql_expr_test: [
+              {
+                expr: q('llm-overview.json', 'Error ratio by error type', 0),
+                eval_time: '5m',
+                exp_samples: [
+                  {
+                    labels: '{model_name="m", engine="e", vantage="v", error_type="timeout"}',
+                    value: 0.25,
+                  },
+                  {
+                    labels: '{model_name="q", engine="e", vantage="v", error_type="none"}',
+                    value: 0,
+                  },
+                ],
+              },
+              {
+                expr: q('llm-overview.json', 'Error ratio by error type', 1),
+                eval_time: '5m',
+                exp_samples: [
+                  { labels: '{model_name="m", engine="e", vantage="v"}', value: 0.25 },
+                  { labels: '{model_name="q", engine="e", vantage="v"}', value: 0 },
+                ],
+              },
+              {
+                expr: q('llm-overview.json', 'Cost per million tokens', 0),
+                eval_time: '5m',
+                exp_samples: [{ labels: '{model_name="m", engine="e", vantage="v"}', value: 10 }],
+              },
+              {
+                expr: q('llm-overview.json', 'Cost per hour', 0),
+                eval_time: '5m',
+                exp_samples: [{ labels: '{model_name="m", engine="e", vantage="v"}', value: 7.2 }],
+              },
+              {
+                expr: q('llm-slo.json', 'availability: burn rate', 1),
+                eval_time: '5m',
+                exp_samples: [{ labels: `{slo="availability", ${m}}`, value: 2 }],
+              },
+            ],
+          },
+        ],
+      };
+      const dir = mkdtempSync(join(tmpdir(), 'inferlens-dashboards-'));
+      try {
+        const file = join(dir, 'queries.test.yml');
+        writeFileSync(file, stringify(test));
+        const r = spawnSync(promtool!, ['test', 'rules', file], { encoding: 'utf8' });
+        expect(r.stdout + r.stderr).toContain('SUCCESS');
+        expect(r.status).toBe(0);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
+
   it.skipIf(!promtool && !process.env.CI)(
     'every query and variable selector parses as PromQL (promtool check rules)',
     () => {
