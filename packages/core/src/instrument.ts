@@ -196,13 +196,33 @@ function idOf(p: unknown): RequestId | undefined {
 
 /** Scheduler stats go straight to the model's gauge, counters and histograms. */
 export function recordStats(lens: Lens, s: SchedulerStats, defaultModel?: string): void {
-  const h = lens.handles(typeof s.model === 'string' ? s.model : (defaultModel ?? 'unknown'));
-  if (s.kvCacheUsage !== undefined) {
-    if (s.kvCacheUsage >= 0 && s.kvCacheUsage <= 1) h.kvCacheUsage.set(s.kvCacheUsage);
+  let model: unknown;
+  let kv: unknown;
+  let queries: unknown;
+  let hits: unknown;
+  let iteration: unknown;
+  let batch: unknown;
+  try {
+    ({
+      model,
+      kvCacheUsage: kv,
+      prefixCacheQueries: queries,
+      prefixCacheHits: hits,
+      iterationTokens: iteration,
+      batchSize: batch,
+    } = s);
+  } catch {
+    // Not an object, or a getter that throws: nothing of it is recorded.
+    return lens.drop('invalid_event');
+  }
+  const h = lens.handles(typeof model === 'string' ? model : (defaultModel ?? 'unknown'));
+  // The series check each value (a non-negative number; a gauge's finite one) and count the rest.
+  if (kv !== undefined) {
+    if (typeof kv === 'number' && kv >= 0 && kv <= 1) h.kvCacheUsage.set(kv);
     else lens.drop('invalid_value');
   }
-  if (s.prefixCacheQueries !== undefined) h.prefixCacheQueries.inc(s.prefixCacheQueries);
-  if (s.prefixCacheHits !== undefined) h.prefixCacheHits.inc(s.prefixCacheHits);
-  if (s.iterationTokens !== undefined) h.iterationTokens.observe(s.iterationTokens);
-  if (s.batchSize !== undefined) h.batchSize.observe(s.batchSize);
+  if (queries !== undefined) h.prefixCacheQueries.inc(queries as number);
+  if (hits !== undefined) h.prefixCacheHits.inc(hits as number);
+  if (iteration !== undefined) h.iterationTokens.observe(iteration as number);
+  if (batch !== undefined) h.batchSize.observe(batch as number);
 }

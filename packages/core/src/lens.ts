@@ -135,13 +135,23 @@ export class Lens<X extends ExtraLabels = {}> {
    * model, then the tracker records without lookups.
    */
   request(options: { model: string; engine?: string; time?: number }): RequestTracker {
-    const handles = this.handles(options?.model, options?.engine);
+    let model: unknown;
+    let engine: unknown;
+    let time: unknown;
+    try {
+      model = options?.model;
+      engine = options?.engine;
+      time = options?.time;
+    } catch {
+      this.drop('invalid_event');
+    }
+    const handles = this.handles(model as string | undefined, engine as string | undefined);
     // One clock read per request keeps `seen` fresh even for engines that pass every time.
     const now = this.#ctx.now();
-    const time = options?.time;
     let t = now;
     if (time !== undefined) {
-      if (time - now < MAX_SKEW_MS && now - time < MAX_SKEW_MS) t = time;
+      if (typeof time === 'number' && time - now < MAX_SKEW_MS && now - time < MAX_SKEW_MS)
+        t = time;
       else this.drop('invalid_value');
     }
     if (this.#ctx.active.size >= this.#maxActive) this.#evictOldest();

@@ -40,9 +40,13 @@ export class CounterSeries extends SeriesBase {
   readonly kind = 'counter' as const;
   value = 0;
 
-  /** Adds `n` (default 1). Negative, NaN or infinite `n` is counted as invalid and skipped. */
+  /**
+   * Adds `n` (default 1). Anything but a non-negative number, or an `n` that would take the
+   * counter to Infinity, is counted as invalid and skipped: one typeof and one range check.
+   */
   inc(n = 1): void {
-    if (n >= 0 && n !== Number.POSITIVE_INFINITY) this.value += n;
+    if (typeof n === 'number' && n >= 0 && this.value + n < Number.POSITIVE_INFINITY)
+      this.value += n;
     else this.invalid.value++;
   }
 }
@@ -57,9 +61,9 @@ export class GaugeSeries extends SeriesBase {
     else this.invalid.value++;
   }
 
-  /** Adds `n`, which may be negative. */
+  /** Adds `n`, which may be negative; one that would make the value infinite is refused. */
   add(n: number): void {
-    if (Number.isFinite(n)) this.value += n;
+    if (Number.isFinite(n) && Number.isFinite(this.value + n)) this.value += n;
     else this.invalid.value++;
   }
 }
@@ -84,9 +88,12 @@ export class HistogramSeries extends SeriesBase {
     this.counts = new Float64Array(bounds.length + 1);
   }
 
-  /** Records one value. Negative, NaN or infinite values are counted as invalid and skipped. */
+  /**
+   * Records one value. Anything but a non-negative finite number (or a value that would take the
+   * sum to Infinity) is counted as invalid and skipped.
+   */
   observe(v: number): void {
-    if (!(v >= 0 && v !== Number.POSITIVE_INFINITY)) {
+    if (!(typeof v === 'number' && v >= 0 && this.sum + v < Number.POSITIVE_INFINITY)) {
       this.invalid.value++;
       return;
     }
@@ -143,11 +150,12 @@ export class SummarySeries extends SeriesBase {
    * pass the time you already have). Negative, NaN or infinite values are counted as invalid.
    */
   observe(v: number, time?: number): void {
-    if (!(v >= 0 && v !== Number.POSITIVE_INFINITY)) {
+    if (!(typeof v === 'number' && v >= 0 && this.sum + v < Number.POSITIVE_INFINITY)) {
       this.invalid.value++;
       return;
     }
-    let tick = Math.floor((time ?? this.window.clock()) / this.window.slotMs);
+    const at = typeof time === 'number' ? time : this.window.clock();
+    let tick = Math.floor(at / this.window.slotMs);
     // A time before the latest one (or a broken clock) counts into the current age bucket.
     if (!(tick >= this.#tick)) tick = this.#tick === Number.NEGATIVE_INFINITY ? 0 : this.#tick;
     this.#tick = tick;

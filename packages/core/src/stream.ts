@@ -41,7 +41,7 @@ export async function* timeStream<T>(
           n = 0;
         }
       }
-      if (n > 0) tracker.tokens(n);
+      if (typeof n === 'number' && n > 0) tracker.tokens(n);
       if (finishOf !== undefined) {
         try {
           const f = finishOf(chunk);

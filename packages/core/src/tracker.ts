@@ -148,7 +148,7 @@ export class RequestTracker {
     const t = this.#time(time);
     if (this.#phase === Phase.Ended) return this.#skip('after_end');
     if (this.#firstAt !== 0) return this.tokens(count, t);
-    if (!(count >= 0 && count < Number.POSITIVE_INFINITY)) return this.#skip('invalid_value');
+    if (!validTokens(count)) return this.#skip('invalid_value');
     if (this.#phase !== Phase.Prefill && this.#phase !== Phase.Decode) this.#schedule(t);
     const h = this.#h;
     this.#phase = Phase.Decode;
@@ -169,7 +169,7 @@ export class RequestTracker {
     if (this.#firstAt === 0) return this.firstToken(count, time);
     const t = this.#time(time);
     if (this.#phase === Phase.Ended) return this.#skip('after_end');
-    if (!(count >= 0 && count < Number.POSITIVE_INFINITY)) return this.#skip('invalid_value');
+    if (!validTokens(count)) return this.#skip('invalid_value');
     const h = this.#h;
     h.interTokenLatency.observe((t - this.#lastAt) / 1000);
     this.#lastAt = t;
@@ -178,18 +178,37 @@ export class RequestTracker {
     h.generationTokens.value += count;
   }
 
-  /** The request completed. Records e2e, decode, inference and TPOT, tokens, and the finish reason. */
-  finish(info: FinishInfo = {}, time?: number): void {
+  /**
+   * The request completed. Records e2e, decode, inference and TPOT, tokens, and the finish reason.
+   * `info` is read once; fields of the wrong type (and an `info` that is not an object, or whose
+   * getters throw) are counted as invalid and left out, never thrown.
+   */
+  finish(info?: FinishInfo, time?: number): void {
     const t = this.#time(time);
     if (this.#phase === Phase.Ended) return this.#skip('after_end');
+    let finishReason: unknown;
+    let generationTokens: unknown;
+    let promptTokens: unknown;
+    let cachedTokens: unknown;
+    if (info !== undefined) {
+      try {
+        finishReason = info.finishReason;
+        generationTokens = info.generationTokens;
+        promptTokens = info.promptTokens;
+        cachedTokens = info.cachedTokens;
+      } catch {
+        this.#ctx.drop('invalid_event');
+      }
+    }
     this.#end();
     const h = this.#h;
-    const reason =
-      typeof info.finishReason === 'string' && info.finishReason ? info.finishReason : 'stop';
+    let reason = 'stop';
+    if (typeof finishReason === 'string' && finishReason !== '') reason = finishReason;
+    else if (finishReason !== undefined) this.#ctx.drop('invalid_value');
     h.finished(reason).value++;
     const e2e = (t - this.#arrival) / 1000;
     h.e2eRequestLatency.observe(e2e);
-    const generated = validCount(info.generationTokens) ?? this.#generated;
+    const generated = this.#count(generationTokens) ?? this.#generated;
     if (generated > this.#generated) h.generationTokens.value += generated - this.#generated;
     if (this.#firstAt !== 0) {
       h.requestDecodeTime.observe((this.#lastAt - this.#firstAt) / 1000);
@@ -197,7 +216,7 @@ export class RequestTracker {
       if (generated > 1) h.timePerOutputToken.observe((t - this.#firstAt) / 1000 / (generated - 1));
     }
     h.requestGenerationTokens.observe(generated);
-    this.#promptUsage(info);
+    this.#promptUsage(promptTokens, cachedTokens);
   }
 
   /**
@@ -210,7 +229,7 @@ export class RequestTracker {
     this.#end();
     this.#h.finished('error').value++;
     this.#h.errors(typeof errorType === 'string' && errorType ? errorType : 'error').value++;
-    if (usage !== undefined) this.#promptUsage(usage);
+    if (usage !== undefined) this.#usage(usage);
   }
 
   /** The client went away or the request was cancelled; `usage` as in {@link fail}. */
@@ -219,17 +238,30 @@ export class RequestTracker {
     if (this.#phase === Phase.Ended) return this.#skip('after_end');
     this.#end();
     this.#h.finished('abort').value++;
-    if (usage !== undefined) this.#promptUsage(usage);
+    if (usage !== undefined) this.#usage(usage);
   }
 
-  #promptUsage(info: PromptUsage): void {
+  /** Reads `usage` once; one that is not an object, or whose getters throw, is counted. */
+  #usage(usage: PromptUsage): void {
+    let prompt: unknown;
+    let cached: unknown;
+    try {
+      prompt = usage.promptTokens;
+      cached = usage.cachedTokens;
+    } catch {
+      return this.#ctx.drop('invalid_event');
+    }
+    this.#promptUsage(prompt, cached);
+  }
+
+  #promptUsage(promptTokens: unknown, cachedTokens: unknown): void {
     const h = this.#h;
-    const prompt = validCount(info.promptTokens);
+    const prompt = this.#count(promptTokens);
     if (prompt !== undefined) {
       h.promptTokens.value += prompt;
       h.requestPromptTokens.observe(prompt);
     }
-    const cached = validCount(info.cachedTokens);
+    const cached = this.#count(cachedTokens);
     if (cached !== undefined) h.promptTokensCached.value += cached;
   }
 
@@ -270,9 +302,18 @@ export class RequestTracker {
     // Engine timestamps must be on the lens clock. One that is not a number or is more than an
     // hour off is counted and replaced by the clock, so it cannot poison a histogram's sum.
     const seen = this.#ctx.seen;
-    if (time - seen < MAX_SKEW_MS && seen - time < MAX_SKEW_MS) return time;
+    if (typeof time === 'number' && time - seen < MAX_SKEW_MS && seen - time < MAX_SKEW_MS)
+      return time;
     this.#ctx.drop('invalid_value');
     return this.#ctx.now();
+  }
+
+  /** A token count from the caller: undefined when absent, or (counted) when not a valid one. */
+  #count(n: unknown): number | undefined {
+    if (n === undefined) return undefined;
+    if (validTokens(n)) return n;
+    this.#ctx.drop('invalid_value');
+    return undefined;
   }
 
   #skip(reason: 'after_end' | 'out_of_order' | 'invalid_value'): void {
@@ -280,8 +321,12 @@ export class RequestTracker {
   }
 }
 
-function validCount(n: number | undefined): number | undefined {
-  return typeof n === 'number' && n >= 0 && Number.isFinite(n) ? n : undefined;
+/**
+ * A token count: a number from 0 to 2^53 − 1. The bound keeps every counter the tracker adds it to
+ * finite (reaching Infinity would take 10^292 calls) with one typeof and one range check.
+ */
+function validTokens(n: unknown): n is number {
+  return typeof n === 'number' && n >= 0 && n <= Number.MAX_SAFE_INTEGER;
 }
 
 export type DropCounters = Record<DropReason, CounterSeries>;
