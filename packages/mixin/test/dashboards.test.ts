@@ -207,6 +207,7 @@ describe('dashboards', () => {
       'Time per output token',
       'End-to-end latency',
       'Queue time',
+      'Prefill and decode time',
       'Request throughput by finish reason',
       'Error ratio by error type',
       'Tokens per second',

@@ -4,6 +4,8 @@ import {
   type Dashboard,
   DashboardBuilder,
   DashboardCursorSync,
+  DashboardLinkBuilder,
+  DashboardLinkType,
   DatasourceVariableBuilder,
   type Panel,
   QueryVariableBuilder,
@@ -95,20 +97,30 @@ export function dress<T extends AnyPanel<T>>(panel: T, spec: PanelSpec): T {
   return panel;
 }
 
-/** The dashboard variable definitions: a name, a label and the recorded series and label it lists. */
+/** A template variable: its name, its label in the UI, and the series label whose values it lists. */
 export interface VariableSpec {
   name: string;
   label: string;
-  /** The series `label_values()` reads and the label it lists. */
-  series: string;
   of: string;
-  /** Variables this one is narrowed by (their names, with the label each filters). */
-  after?: [label: string, variable: string][];
+  /** Another series to list the values from (default: the dashboard's). */
+  series?: string;
+  /** How many of the variables before it narrow its list (default: all of them). */
+  narrowBy?: number;
 }
 
-/** A multi-select query variable with All = `.*`, so an absent label still matches. */
-export function labelVariable(v: VariableSpec): QueryVariableBuilder {
-  const narrowed = sel(v.series, ...(v.after ?? []).map(([l, name]) => match(l, name)));
+/**
+ * A multi-select query variable with All = `.*`, so an absent label still matches, listing
+ * `label_values(series{earlier variables}, label)`.
+ */
+export function labelVariable(
+  v: VariableSpec,
+  series: string,
+  earlier: VariableSpec[],
+): QueryVariableBuilder {
+  const narrowed = sel(
+    v.series ?? series,
+    ...earlier.slice(0, v.narrowBy).map((e) => match(e.of, e.name)),
+  );
   const query = `label_values(${narrowed}, ${v.of})`;
   return new QueryVariableBuilder(v.name)
     .label(v.label)
@@ -144,6 +156,15 @@ export class Board {
       .timezone('browser')
       .tooltip(DashboardCursorSync.Crosshair)
       .editable()
+      // A menu of the other mixin dashboards, keeping the time range and the variables.
+      .link(
+        new DashboardLinkBuilder('LLM dashboards')
+          .type(DashboardLinkType.Dashboards)
+          .tags(d.tags)
+          .asDropdown(true)
+          .includeVars(true)
+          .keepTime(true),
+      )
       .withVariable(
         new DatasourceVariableBuilder('datasource')
           .label('Data source')
@@ -152,8 +173,11 @@ export class Board {
       );
   }
 
-  variables(list: VariableSpec[]): this {
-    for (const v of list) this.builder.withVariable(labelVariable(v));
+  /** Query variables listing labels of `series`, each narrowed by the ones before it. */
+  variables(series: string, list: VariableSpec[]): this {
+    list.forEach((v, i) => {
+      this.builder.withVariable(labelVariable(v, series, list.slice(0, i)));
+    });
     return this;
   }
 

@@ -24,37 +24,17 @@ export function gpuDashboard(c: MixinConfig): Dashboard {
   const gpuLegend = '{{instance}} {{pod}} GPU {{gpu}} {{name}}';
   const hostLegend = '{{instance}} {{pod}}';
   const t = c.thresholds;
-  const series = recorded.gpuMemoryRatio;
 
   const b = new Board(
     c,
     'llm-gpu',
     'GPU',
     'GPUs of the inference workers, from NVML (@inferlens/nvml): utilization, memory, power, energy, temperature, and energy per generated token where GPU and LLM series come from the same instance.',
-  ).variables([
-    { name: 'namespace', label: 'Namespace', series, of: 'namespace' },
-    { name: 'job', label: 'Job', series, of: 'job', after: [['namespace', 'namespace']] },
-    {
-      name: 'instance',
-      label: 'Instance',
-      series,
-      of: 'instance',
-      after: [
-        ['namespace', 'namespace'],
-        ['job', 'job'],
-      ],
-    },
-    {
-      name: 'gpu',
-      label: 'GPU',
-      series,
-      of: 'gpu',
-      after: [
-        ['namespace', 'namespace'],
-        ['job', 'job'],
-        ['instance', 'instance'],
-      ],
-    },
+  ).variables(recorded.gpuMemoryRatio, [
+    { name: 'namespace', label: 'Namespace', of: 'namespace' },
+    { name: 'job', label: 'Job', of: 'job' },
+    { name: 'instance', label: 'Instance', of: 'instance' },
+    { name: 'gpu', label: 'GPU', of: 'gpu' },
   ]);
 
   b.row('Load and memory')

@@ -17,35 +17,23 @@ export function httpDashboard(c: MixinConfig): Dashboard {
     expr: `histogram_quantile(${q}, sum ${by(['le', ...keys])} (${sel(recorded.httpHistogram(id, 'bucket', w), ...f)}))`,
     legend: `p${q * 100} ${legend}`,
   });
-  const series = requests;
 
   const b = new Board(
     c,
     'llm-http',
     'HTTP',
     'HTTP requests served through the inferlens middleware (Express, Fastify, Hono), streaming-aware: time to first byte, end of stream, aborted streams and the bytes really sent.',
-  ).variables([
-    { name: 'namespace', label: 'Namespace', series, of: 'namespace' },
-    { name: 'job', label: 'Job', series, of: 'job', after: [['namespace', 'namespace']] },
-    {
-      name: 'route',
-      label: 'Route',
-      series,
-      of: 'route',
-      after: [
-        ['namespace', 'namespace'],
-        ['job', 'job'],
-      ],
-    },
+  ).variables(requests, [
+    { name: 'namespace', label: 'Namespace', of: 'namespace' },
+    { name: 'job', label: 'Job', of: 'job' },
+    { name: 'route', label: 'Route', of: 'route' },
+    // In flight is counted per process, by method only: a raw series of each instance.
     {
       name: 'instance',
       label: 'Instance',
-      series: metric('httpRequestsInFlight'),
       of: 'instance',
-      after: [
-        ['namespace', 'namespace'],
-        ['job', 'job'],
-      ],
+      series: metric('httpRequestsInFlight'),
+      narrowBy: 2,
     },
   ]);
 

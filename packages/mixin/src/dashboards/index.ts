@@ -46,6 +46,9 @@ export function panelsOf(d: Dashboard): Panel[] {
 /**
  * Every PromQL expression of a dashboard with its panel's title, for tests that parse them or run
  * them against a real Prometheus.
+ *
+ * @example
+ * for (const { panel, expr } of panelQueries(dashboard)) await query(substitute(expr)); // panel names the failure
  */
 export function panelQueries(d: Dashboard): { panel: string; expr: string }[] {
   return panelsOf(d).flatMap((p) =>
@@ -59,6 +62,9 @@ export function panelQueries(d: Dashboard): { panel: string; expr: string }[] {
 /**
  * A dashboard's template variables with their queries: `label_values(…)` for query variables, the
  * plugin type (`prometheus`) for the data source variable.
+ *
+ * @example
+ * variables(dashboard); // [{ name: 'datasource', query: 'prometheus' }, { name: 'namespace', query: 'label_values(…, namespace)' }, …]
  */
 export function variables(d: Dashboard): { name: string; query: string }[] {
   return (d.templating.list ?? []).map((v) => ({

@@ -1,46 +1,13 @@
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import type { MixinConfig } from '../config.js';
 import { by, sel, setLabel } from '../promql.js';
-import { type RecordedHistogram, recorded } from '../recording.js';
-import { Board, match, type Query, steps } from './common.js';
-
-/**
- * The labels a model's series are told apart by on the panels: `aggregateBy` less namespace and
- * job. They include `engine` and `vantage`, so a quantile never adds buckets of different layouts.
- */
-export const seriesKeys = (c: MixinConfig): string[] =>
-  c.aggregateBy.filter((l) => l !== 'namespace' && l !== 'job');
-
-/** `{{model_name}} {{engine}} {{vantage}}` */
-export const legendOf = (labels: readonly string[]): string =>
-  labels.map((l) => `{{${l}}}`).join(' ');
+import { recorded } from '../recording.js';
+import { Board, steps } from './common.js';
+import { modelQueries } from './models.js';
 
 /** The LLM serving overview: latency, traffic, scheduler and cache, a per-model table and cost. */
 export function overviewDashboard(c: MixinConfig): Dashboard {
-  const w = c.rateWindow;
-  const keys = seriesKeys(c);
-  const workers = [...keys, ...c.instanceLabels.filter((l) => !keys.includes(l))];
-  const f = [
-    match('namespace', 'namespace'),
-    match('job', 'job'),
-    match('model_name', 'model'),
-    match('engine', 'engine'),
-    match('vantage', 'vantage'),
-  ];
-  const fi = [...f, match('instance', 'instance')];
-  const legend = legendOf(keys);
-  const workerLegend = legendOf(workers);
-  const k = by(keys);
-  /** `sum by (model_name, engine, vantage) (series{filters})` */
-  const sum = (series: string, ...m: string[]) => `sum ${k} (${sel(series, ...f, ...m)})`;
-  const quantile = (id: RecordedHistogram, q: number): Query => ({
-    expr: `histogram_quantile(${q}, sum ${by(['le', ...keys])} (${sel(recorded.histogram(id, 'bucket', w), ...f)}))`,
-    legend: `p${q * 100} ${legend}`,
-  });
-  const mean = (id: RecordedHistogram): Query => ({
-    expr: `${sum(recorded.histogram(id, 'sum', w))} / ${sum(recorded.histogram(id, 'count', w))}`,
-    legend: `mean ${legend}`,
-  });
+  const { w, keys, f, legend, workerLegend, sum, quantile, mean, byWorker } = modelQueries(c);
   const requests = recorded.rate('requests', w);
   const ttftSlo = c.slos.ttft === false ? undefined : c.slos.ttft.thresholdSeconds;
   const e2eSlo = c.slos.e2eLatency === false ? undefined : c.slos.e2eLatency.thresholdSeconds;
@@ -51,63 +18,13 @@ export function overviewDashboard(c: MixinConfig): Dashboard {
     'llm-overview',
     'serving overview',
     'LLM inference at a glance: latency, throughput, errors, scheduler queues, KV and prefix cache, per model. Read from the inferlens recorded series, so inferlens apps, the gateway and vLLM/TGI pods scraped directly all show here.',
-  ).variables([
-    {
-      name: 'namespace',
-      label: 'Namespace',
-      series: recorded.gauge('requestsRunning'),
-      of: 'namespace',
-    },
-    {
-      name: 'job',
-      label: 'Job',
-      series: recorded.gauge('requestsRunning'),
-      of: 'job',
-      after: [['namespace', 'namespace']],
-    },
-    {
-      name: 'model',
-      label: 'Model',
-      series: recorded.gauge('requestsRunning'),
-      of: 'model_name',
-      after: [
-        ['namespace', 'namespace'],
-        ['job', 'job'],
-      ],
-    },
-    {
-      name: 'engine',
-      label: 'Engine',
-      series: recorded.gauge('requestsRunning'),
-      of: 'engine',
-      after: [
-        ['namespace', 'namespace'],
-        ['job', 'job'],
-        ['model_name', 'model'],
-      ],
-    },
-    {
-      name: 'vantage',
-      label: 'Vantage',
-      series: recorded.gauge('requestsRunning'),
-      of: 'vantage',
-      after: [
-        ['namespace', 'namespace'],
-        ['job', 'job'],
-        ['model_name', 'model'],
-      ],
-    },
-    {
-      name: 'instance',
-      label: 'Instance',
-      series: recorded.gauge('requestsRunning'),
-      of: 'instance',
-      after: [
-        ['namespace', 'namespace'],
-        ['job', 'job'],
-        ['model_name', 'model'],
-      ],
-    },
+  ).variables(recorded.gauge('requestsRunning'), [
+    { name: 'namespace', label: 'Namespace', of: 'namespace' },
+    { name: 'job', label: 'Job', of: 'job' },
+    { name: 'model', label: 'Model', of: 'model_name' },
+    { name: 'engine', label: 'Engine', of: 'engine' },
+    { name: 'vantage', label: 'Vantage', of: 'vantage' },
+    { name: 'instance', label: 'Instance', of: 'instance', narrowBy: 3 },
   ]);
 
   b.row('Latency')
@@ -156,7 +73,6 @@ export function overviewDashboard(c: MixinConfig): Dashboard {
         e2eSlo === undefined
           ? steps('green', ['red', t.e2eLatencyP95Seconds])
           : steps('green', ['orange', e2eSlo], ['red', t.e2eLatencyP95Seconds]),
-      w: 12,
     })
     .timeseries({
       title: 'Queue time',
@@ -168,7 +84,18 @@ export function overviewDashboard(c: MixinConfig): Dashboard {
         quantile('requestQueueTime', 0.95),
         mean('requestQueueTime'),
       ],
-      w: 12,
+    })
+    .timeseries({
+      title: 'Prefill and decode time',
+      description:
+        'Per request, time in prefill (scheduled to first token) and in decode (first to last token), p95 and the mean.',
+      unit: 's',
+      queries: [
+        { ...quantile('requestPrefillTime', 0.95), legend: `prefill p95 ${legend}` },
+        { ...mean('requestPrefillTime'), legend: `prefill mean ${legend}` },
+        { ...quantile('requestDecodeTime', 0.95), legend: `decode p95 ${legend}` },
+        { ...mean('requestDecodeTime'), legend: `decode mean ${legend}` },
+      ],
     });
 
   b.row('Traffic')
@@ -214,8 +141,6 @@ export function overviewDashboard(c: MixinConfig): Dashboard {
       ],
     });
 
-  const byWorker = (op: 'sum' | 'max', series: string) =>
-    `${op} ${by(workers)} (${sel(series, ...fi)})`;
   b.row('Scheduler and cache')
     .timeseries({
       title: 'Running and waiting requests',

@@ -2,8 +2,8 @@ import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import type { MixinConfig, Slos } from '../config.js';
 import { sel } from '../promql.js';
 import { BURN_RATES, describe, SLO_KINDS, sloSeries } from '../slo.js';
-import { Board, match, steps } from './common.js';
-import { legendOf, seriesKeys } from './overview.js';
+import { Board, steps } from './common.js';
+import { legendOf, modelFilters, seriesKeys } from './models.js';
 
 /** Windows the burn-rate panel draws: the SRE workbook's alert windows. */
 const BURN_WINDOWS = ['5m', '1h', '6h', '1d', '3d'] as const;
@@ -14,34 +14,19 @@ export const enabledSlos = (c: MixinConfig): (keyof Slos)[] =>
 
 /** Per SLO: the error ratio now, the error budget left over the period, and burn rates. */
 export function sloDashboard(c: MixinConfig): Dashboard {
-  const f = [
-    match('namespace', 'namespace'),
-    match('job', 'job'),
-    match('model_name', 'model'),
-    match('engine', 'engine'),
-    match('vantage', 'vantage'),
-  ];
+  const f = modelFilters;
   const legend = legendOf(seriesKeys(c));
-  const series = sloSeries.ratio('5m');
-  const after = (n: number): [string, string][] =>
-    (
-      [
-        ['namespace', 'namespace'],
-        ['job', 'job'],
-        ['model_name', 'model'],
-      ] as [string, string][]
-    ).slice(0, n);
   const b = new Board(
     c,
     'llm-slo',
     'SLOs',
     `Service-level objectives of LLM serving over ${c.sloPeriodDays} days: the error ratio now, the error budget left, and how fast it burns (1× spends it exactly in ${c.sloPeriodDays} days).`,
-  ).variables([
-    { name: 'namespace', label: 'Namespace', series, of: 'namespace' },
-    { name: 'job', label: 'Job', series, of: 'job', after: after(1) },
-    { name: 'model', label: 'Model', series, of: 'model_name', after: after(2) },
-    { name: 'engine', label: 'Engine', series, of: 'engine', after: after(3) },
-    { name: 'vantage', label: 'Vantage', series, of: 'vantage', after: after(3) },
+  ).variables(sloSeries.ratio('5m'), [
+    { name: 'namespace', label: 'Namespace', of: 'namespace' },
+    { name: 'job', label: 'Job', of: 'job' },
+    { name: 'model', label: 'Model', of: 'model_name' },
+    { name: 'engine', label: 'Engine', of: 'engine' },
+    { name: 'vantage', label: 'Vantage', of: 'vantage' },
   ]);
 
   const factors = [...new Set(BURN_RATES.map((r) => r.factor))].sort((a, z) => a - z);
