@@ -1,0 +1,296 @@
+import { writeFileSync } from 'node:fs';
+
+/** The shape of the random-weight model {@link tinyModelGguf} writes. */
+export interface TinyModelOptions {
+  /** PRNG seed; the same seed gives the same bytes (default 1). */
+  seed?: number;
+  /** Embedding width (default 64). */
+  embedding?: number;
+  /** Transformer blocks (default 2). */
+  layers?: number;
+  /** Attention heads (default 4); key/value heads are half of them. */
+  heads?: number;
+  /** Feed-forward width (default 3 × embedding). */
+  ffn?: number;
+  /** Training context length written in the metadata (default 512). */
+  contextLength?: number;
+  /**
+   * Let the model end generations with `</s>` at random (default false: a generation runs to
+   * `maxTokens`, unless its prompt ends with {@link END_OF_TEXT_CHAR}).
+   */
+  allowEos?: boolean;
+}
+
+/** A prompt ending with this character makes the tiny model's next token `</s>`. */
+export const END_OF_TEXT_CHAR = '~';
+
+// GGUF v3 (ggml/docs/gguf.md): header, key/value metadata, tensor infos, aligned tensor data.
+const ALIGN = 32;
+const T = { u32: 4, i32: 5, f32: 6, bool: 7, string: 8, array: 9 } as const;
+const GGML_F32 = 0;
+const BYTE_TOKENS = 256;
+const FIRST_BYTE = 3;
+const MERGES = ['▁t', 'he', '▁the', 'in', '▁a', 'er', 'on', '▁s', 'en', 'at', 'or', 'es', '▁w'];
+const CHAT_TEMPLATE =
+  "{% for message in messages %}<|{{ message['role'] }}|>\n{{ message['content'] }}\n{% endfor %}" +
+  '{% if add_generation_prompt %}<|assistant|>\n{% endif %}';
+
+/**
+ * The bytes of a small `llama` GGUF model with seeded random weights: a SentencePiece-style
+ * vocabulary (byte fallback, printable ASCII, a few merges), a chat template, F32 tensors. It loads
+ * and generates in node-llama-cpp (about 650 KiB with the defaults). The same options always give
+ * the same bytes.
+ *
+ * Random weights would emit bytes 0x80–0xFF (broken UTF-8, so node-llama-cpp holds tokens back)
+ * and `</s>` at random. Residual channel 0 is held at a constant (embedding column 0 = 4; row 0 of
+ * `attn_output` and `ffn_down` = 0) and those tokens get a large negative weight on it in
+ * `output`, so every token streams in its own `onToken` call and generations run to `maxTokens`;
+ * a prompt ending with {@link END_OF_TEXT_CHAR} gets `</s>` next (a second constant channel).
+ *
+ * @example
+ * writeFileSync('tiny.gguf', tinyModelGguf({ seed: 7 }));
+ */
+export function tinyModelGguf(options: TinyModelOptions = {}): Uint8Array {
+  const embd = options.embedding ?? 64;
+  const layers = options.layers ?? 2;
+  const heads = options.heads ?? 4;
+  const kvHeads = Math.max(1, heads >> 1);
+  const ffn = options.ffn ?? embd * 3;
+  const headDim = embd / heads;
+  if (!Number.isInteger(headDim)) throw new Error('tinyModelGguf: embedding must divide by heads');
+  const vocab = vocabulary();
+  const n = vocab.tokens.length;
+  const rand = mulberry32(options.seed ?? 1);
+  const endChar = vocab.tokens.indexOf(END_OF_TEXT_CHAR);
+  const banned = (id: number) =>
+    (id >= FIRST_BYTE + 0x80 && id < FIRST_BYTE + BYTE_TOKENS) ||
+    id === 0 ||
+    id === 1 ||
+    (id === 2 && !options.allowEos);
+
+  const tensors: { name: string; dims: number[]; data: Float32Array }[] = [];
+  const add = (name: string, dims: number[], fill: (data: Float32Array) => void) => {
+    const data = new Float32Array(dims.reduce((a, b) => a * b, 1));
+    fill(data);
+    tensors.push({ name, dims, data });
+  };
+  const random = (scale: number) => (d: Float32Array) => {
+    for (let i = 0; i < d.length; i++) d[i] = (rand() * 2 - 1) * scale;
+  };
+  const ones = (d: Float32Array) => d.fill(1);
+  // Row r of a [cols, rows] tensor is d[r * cols … (r + 1) * cols): rows 0 and 1 (channels 0
+  // and 1 of the residual stream) stay as the embedding wrote them.
+  const zeroRows = (d: Float32Array, cols: number) => d.fill(0, 0, 2 * cols);
+
+  // Channel 1 is 50 for the end-of-text character and 0 for every other token, and no layer
+  // writes to it: `output` then gives `</s>` a large logit after that character only.
+  add('token_embd.weight', [embd, n], (d) => {
+    random(0.5)(d);
+    for (let t = 0; t < n; t++) {
+      d[t * embd] = 4;
+      d[t * embd + 1] = t === endChar ? 50 : 0;
+    }
+  });
+  for (let l = 0; l < layers; l++) {
+    const p = `blk.${l}.`;
+    add(`${p}attn_norm.weight`, [embd], ones);
+    add(`${p}attn_q.weight`, [embd, embd], random(1 / Math.sqrt(embd)));
+    add(`${p}attn_k.weight`, [embd, headDim * kvHeads], random(1 / Math.sqrt(embd)));
+    add(`${p}attn_v.weight`, [embd, headDim * kvHeads], random(1 / Math.sqrt(embd)));
+    add(`${p}attn_output.weight`, [embd, embd], (d) => {
+      random(1 / Math.sqrt(embd))(d);
+      zeroRows(d, embd);
+    });
+    add(`${p}ffn_norm.weight`, [embd], ones);
+    add(`${p}ffn_gate.weight`, [embd, ffn], random(1 / Math.sqrt(embd)));
+    add(`${p}ffn_up.weight`, [embd, ffn], random(1 / Math.sqrt(embd)));
+    add(`${p}ffn_down.weight`, [ffn, embd], (d) => {
+      random(1 / Math.sqrt(ffn))(d);
+      zeroRows(d, ffn);
+    });
+  }
+  add('output_norm.weight', [embd], ones);
+  add('output.weight', [embd, n], (d) => {
+    random(1)(d);
+    for (let t = 0; t < n; t++) {
+      d[t * embd] = banned(t) ? -100 : 0;
+      d[t * embd + 1] = t === 2 ? 100 : 0;
+    }
+  });
+
+  const w = new Writer();
+  w.bytes(new TextEncoder().encode('GGUF'));
+  w.u32(3);
+  w.u64(tensors.length);
+  const meta: [string, (w: Writer) => void][] = [
+    ['general.architecture', (w) => w.kvString('llama')],
+    ['general.name', (w) => w.kvString('inferlens-tiny')],
+    ['general.alignment', (w) => w.kvU32(ALIGN)],
+    ['llama.context_length', (w) => w.kvU32(options.contextLength ?? 512)],
+    ['llama.embedding_length', (w) => w.kvU32(embd)],
+    ['llama.block_count', (w) => w.kvU32(layers)],
+    ['llama.feed_forward_length', (w) => w.kvU32(ffn)],
+    ['llama.attention.head_count', (w) => w.kvU32(heads)],
+    ['llama.attention.head_count_kv', (w) => w.kvU32(kvHeads)],
+    ['llama.rope.dimension_count', (w) => w.kvU32(headDim)],
+    ['llama.attention.layer_norm_rms_epsilon', (w) => w.kvF32(1e-5)],
+    ['tokenizer.ggml.model', (w) => w.kvString('llama')],
+    ['tokenizer.ggml.tokens', (w) => w.kvStrings(vocab.tokens)],
+    ['tokenizer.ggml.scores', (w) => w.kvF32s(vocab.scores)],
+    ['tokenizer.ggml.token_type', (w) => w.kvI32s(vocab.types)],
+    ['tokenizer.ggml.unknown_token_id', (w) => w.kvU32(0)],
+    ['tokenizer.ggml.bos_token_id', (w) => w.kvU32(1)],
+    ['tokenizer.ggml.eos_token_id', (w) => w.kvU32(2)],
+    ['tokenizer.ggml.add_bos_token', (w) => w.kvBool(true)],
+    ['tokenizer.ggml.add_eos_token', (w) => w.kvBool(false)],
+    ['tokenizer.chat_template', (w) => w.kvString(CHAT_TEMPLATE)],
+  ];
+  w.u64(meta.length);
+  for (const [key, write] of meta) {
+    w.string(key);
+    write(w);
+  }
+  let offset = 0;
+  for (const t of tensors) {
+    w.string(t.name);
+    w.u32(t.dims.length);
+    for (const d of t.dims) w.u64(d);
+    w.u32(GGML_F32);
+    w.u64(offset);
+    offset = alignUp(offset + t.data.byteLength);
+  }
+  w.pad();
+  for (const t of tensors) {
+    w.bytes(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength));
+    w.pad();
+  }
+  return w.finish();
+}
+
+/**
+ * Writes {@link tinyModelGguf}'s bytes to `path` and returns the path.
+ *
+ * @example
+ * const modelPath = writeTinyModel(join(tmpdir(), 'tiny.gguf'));
+ */
+export function writeTinyModel(path: string, options?: TinyModelOptions): string {
+  writeFileSync(path, tinyModelGguf(options));
+  return path;
+}
+
+function vocabulary(): { tokens: string[]; scores: number[]; types: number[] } {
+  const tokens = ['<unk>', '<s>', '</s>'];
+  const types = [2, 3, 3];
+  for (let b = 0; b < BYTE_TOKENS; b++) {
+    tokens.push(`<0x${b.toString(16).toUpperCase().padStart(2, '0')}>`);
+    types.push(6);
+  }
+  const pieces = ['▁'];
+  for (let c = 0x21; c < 0x7f; c++) pieces.push(String.fromCharCode(c));
+  pieces.push(...MERGES);
+  for (const p of pieces) {
+    tokens.push(p);
+    types.push(1);
+  }
+  // SentencePiece merges prefer higher scores: longer pieces score higher.
+  const scores = tokens.map((t, i) => (types[i] === 1 ? -1000 + [...t].length * 10 - i * 0.01 : 0));
+  return { tokens, scores, types };
+}
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const alignUp = (n: number) => Math.ceil(n / ALIGN) * ALIGN;
+
+/** A growing little-endian buffer with GGUF's value encodings. */
+class Writer {
+  #buf = new Uint8Array(1 << 20);
+  #view = new DataView(this.#buf.buffer);
+  #len = 0;
+
+  #room(n: number): void {
+    if (this.#len + n <= this.#buf.length) return;
+    const next = new Uint8Array(Math.max(this.#buf.length * 2, this.#len + n));
+    next.set(this.#buf.subarray(0, this.#len));
+    this.#buf = next;
+    this.#view = new DataView(next.buffer);
+  }
+  bytes(b: Uint8Array): void {
+    this.#room(b.length);
+    this.#buf.set(b, this.#len);
+    this.#len += b.length;
+  }
+  u32(v: number): void {
+    this.#room(4);
+    this.#view.setUint32(this.#len, v, true);
+    this.#len += 4;
+  }
+  i32(v: number): void {
+    this.#room(4);
+    this.#view.setInt32(this.#len, v, true);
+    this.#len += 4;
+  }
+  f32(v: number): void {
+    this.#room(4);
+    this.#view.setFloat32(this.#len, v, true);
+    this.#len += 4;
+  }
+  u64(v: number): void {
+    this.#room(8);
+    this.#view.setBigUint64(this.#len, BigInt(v), true);
+    this.#len += 8;
+  }
+  string(s: string): void {
+    const b = new TextEncoder().encode(s);
+    this.u64(b.length);
+    this.bytes(b);
+  }
+  pad(): void {
+    const n = alignUp(this.#len) - this.#len;
+    this.bytes(new Uint8Array(n));
+  }
+  kvU32(v: number): void {
+    this.u32(T.u32);
+    this.u32(v);
+  }
+  kvF32(v: number): void {
+    this.u32(T.f32);
+    this.f32(v);
+  }
+  kvBool(v: boolean): void {
+    this.u32(T.bool);
+    this.bytes(Uint8Array.of(v ? 1 : 0));
+  }
+  kvString(s: string): void {
+    this.u32(T.string);
+    this.string(s);
+  }
+  #array(type: number, n: number): void {
+    this.u32(T.array);
+    this.u32(type);
+    this.u64(n);
+  }
+  kvStrings(a: string[]): void {
+    this.#array(T.string, a.length);
+    for (const s of a) this.string(s);
+  }
+  kvF32s(a: number[]): void {
+    this.#array(T.f32, a.length);
+    for (const v of a) this.f32(v);
+  }
+  kvI32s(a: number[]): void {
+    this.#array(T.i32, a.length);
+    for (const v of a) this.i32(v);
+  }
+  finish(): Uint8Array {
+    return this.#buf.slice(0, this.#len);
+  }
+}
