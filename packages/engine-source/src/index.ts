@@ -1,5 +1,7 @@
 export type { ChunkReading } from './chunks.js';
 export { errorTypeOf, mapFinishReason, readOpenAIChunk, readTgiEvent } from './chunks.js';
+export type { DropReason, Drops } from './drops.js';
+export { DROP_REASONS, STANDARD_ROWS } from './drops.js';
 export type { FetchLimits, FetchOutcome, ScrapeErrorReason } from './fetch.js';
 export { fetchText } from './fetch.js';
 export { histogramDelta, quantileOf } from './quantile.js';
@@ -21,4 +23,10 @@ export type { StreamProtocol, StreamTimingOptions } from './stream.js';
 export { StreamTimer, streamErrorType, timeChunks, timeSse, timeSseBytes } from './stream.js';
 export type { NameTable, NameTables } from './tables.js';
 export { firstPresent, mapByName } from './tables.js';
-export type { EngineAdapter, TargetContext, TargetStatus } from './target.js';
+export type {
+  EngineAdapter,
+  SourceError,
+  SourceErrorReason,
+  TargetContext,
+  TargetStatus,
+} from './target.js';

@@ -1,4 +1,5 @@
 import { type Labels, type ParseResult, parseNumber, type Sample } from '@inferlens/prom-parse';
+import { addDrop, type Drops } from './drops.js';
 import type { MirroredHistogram } from './snapshot.js';
 
 /** A histogram series of the scrape: its labels without `le`, and the engine's own buckets. */
@@ -14,6 +15,9 @@ export interface ScrapedHistogram {
  */
 export class SampleIndex {
   readonly #byName = new Map<string, Sample[]>();
+  readonly #incomplete = new Set<string>();
+  /** What reading this scrape skipped so far, by reason (histograms with no total). */
+  readonly drops: Drops = {};
 
   constructor(parsed: ParseResult) {
     for (const f of parsed.families)
@@ -33,10 +37,21 @@ export class SampleIndex {
     return this.#byName.has(name);
   }
 
+  /** How many distinct sample names the scrape has. */
+  get size(): number {
+    return this.#byName.size;
+  }
+
+  /** Every sample name of the scrape (to tell which engine wrote it). */
+  names(): IterableIterator<string> {
+    return this.#byName.keys();
+  }
+
   /**
    * The histogram series of family `base`, grouped by their labels without `le`, buckets sorted
    * by numeric bound (so float noise such as `0.00015000000000000001` is kept as the engine wrote
-   * it). A series without a `+Inf` bucket gets one from `_count`; one without `_count` from +Inf.
+   * it). A series without a `+Inf` bucket gets one from `_count`; one without `_count` from +Inf;
+   * one with neither is left out and counted as `histogram_incomplete` (once per scrape).
    */
   histograms(base: string): ScrapedHistogram[] {
     const groups = new Map<string, { labels: Labels; buckets: [number, number][] }>();
@@ -64,7 +79,12 @@ export class SampleIndex {
       }
       const inf = g.buckets.find(([le]) => le === Number.POSITIVE_INFINITY)?.[1];
       const count = counts.get(key) ?? inf;
-      if (count === undefined) continue;
+      if (count === undefined) {
+        const id = `${base}\u0003${key}`;
+        if (!this.#incomplete.has(id)) addDrop(this.drops, 'histogram_incomplete');
+        this.#incomplete.add(id);
+        continue;
+      }
       cumulative.push(inf ?? count);
       out.push({ labels: g.labels, histogram: { bounds, cumulative, sum: sums.get(key), count } });
     }

@@ -6,6 +6,8 @@ import {
   schema,
 } from '@inferlens/core';
 
+import { addDrop, type Drops, ROW_ORDER, STANDARD_ROWS } from './drops.js';
+
 export type { MirroredHistogram, MirroredSeries, MirrorSource } from '@inferlens/core';
 
 /** Who a series belongs to: the model, the data-parallel rank, the row's own labels. */
@@ -21,8 +23,12 @@ export interface SeriesKey {
 export interface Snapshot {
   readonly byId: ReadonlyMap<MetricId, readonly MirroredSeries[]>;
   readonly size: number;
-  /** Series refused because the target passed `maxSeries`. */
+  /** Series left out: past `maxSeries`, or merged with different bucket bounds. */
   readonly dropped: number;
+  /** The same, by reason. */
+  readonly drops: Drops;
+  /** Series kept of the standard rows (not engine-only ones). */
+  readonly standard: number;
 }
 
 type Merge = 'sum' | 'max';
@@ -31,8 +37,23 @@ type Pairs = [name: string, value: string][];
 /** A series while the scrape is read: its value may still merge with another engine series. */
 interface Entry {
   id: MetricId;
+  key: string;
   labels: Pairs;
   value: number | MirroredHistogram;
+}
+
+/**
+ * The series limit's stable rule: standard rows first, then schema order, then the label set, so
+ * the same scrape keeps the same series whatever order the engine wrote them in.
+ */
+function byRank(a: Entry, b: Entry): number {
+  const sa = STANDARD_ROWS.has(a.id) ? 0 : 1;
+  const sb = STANDARD_ROWS.has(b.id) ? 0 : 1;
+  if (sa !== sb) return sa - sb;
+  const oa = ROW_ORDER.get(a.id) ?? 0;
+  const ob = ROW_ORDER.get(b.id) ?? 0;
+  if (oa !== ob) return oa - ob;
+  return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
 }
 
 /**
@@ -41,14 +62,15 @@ interface Entry {
  * counters and histograms with equal bounds add up exactly; gauges add or take the max.
  *
  * Labels are the row's (`model_name`, `engine`, …), then `target`, then `dp_rank`; the store the
- * source is attached to appends its constant labels, as it does to its own series.
+ * source is attached to appends its constant labels, as it does to its own series. Past `limit`
+ * series, `build()` keeps the standard rows first (see `byRank`); what it leaves out is counted.
  */
 export class SnapshotBuilder {
   readonly #engine: string;
   readonly #target: string;
   readonly #limit: number;
   readonly #series = new Map<string, Entry>();
-  #dropped = 0;
+  readonly #drops: Drops = {};
 
   constructor(engine: string, target: string, limit: number) {
     this.#engine = engine;
@@ -69,13 +91,23 @@ export class SnapshotBuilder {
   }
 
   build(): Snapshot {
+    let entries = [...this.#series.values()];
+    if (entries.length > this.#limit) {
+      entries.sort(byRank);
+      addDrop(this.#drops, 'series_limit', entries.length - this.#limit);
+      entries = entries.slice(0, this.#limit);
+    }
     const byId = new Map<MetricId, MirroredSeries[]>();
-    for (const { id, labels, value } of this.#series.values()) {
+    let standard = 0;
+    for (const { id, labels, value } of entries) {
       let list = byId.get(id);
       if (!list) byId.set(id, (list = []));
       list.push({ labels, value });
+      if (STANDARD_ROWS.has(id)) standard++;
     }
-    return { byId, size: this.#series.size, dropped: this.#dropped };
+    const drops = { ...this.#drops };
+    const dropped = Object.values(drops).reduce((a, n) => a + n, 0);
+    return { byId, size: entries.length, dropped, drops, standard };
   }
 
   #put(id: MetricId, key: SeriesKey, value: number | MirroredHistogram, merge: Merge): void {
@@ -84,11 +116,9 @@ export class SnapshotBuilder {
     for (const [k, v] of labels) mapKey += `\u0001${k}\u0002${v}`;
     const found = this.#series.get(mapKey);
     if (found === undefined) {
-      if (this.#series.size >= this.#limit) {
-        this.#dropped++;
-        return;
-      }
-      this.#series.set(mapKey, { id, labels, value });
+      // Every series of the scrape is held until build() applies the limit by rank; the scrape
+      // itself is bounded by maxBytes, so this is too.
+      this.#series.set(mapKey, { id, key: mapKey, labels, value });
       return;
     }
     const old = found.value;
@@ -97,7 +127,7 @@ export class SnapshotBuilder {
     else if (typeof old !== 'number' && typeof value !== 'number') {
       const sum = addHistograms(old, value);
       if (sum) found.value = sum;
-      else this.#dropped++;
+      else addDrop(this.#drops, 'bucket_mismatch');
     }
   }
 

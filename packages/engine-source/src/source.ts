@@ -1,7 +1,6 @@
 import type { Lens, MetricId } from '@inferlens/core';
-import type { ScrapeErrorReason } from './fetch.js';
 import type { MirroredSeries, MirrorSource } from './snapshot.js';
-import { type EngineAdapter, Target, type TargetStatus } from './target.js';
+import { type EngineAdapter, type SourceError, Target, type TargetStatus } from './target.js';
 
 export interface TargetOptions {
   /** Base URL of the engine's HTTP server, e.g. `http://10.0.0.5:8000`. */
@@ -32,13 +31,16 @@ export interface EngineSourceOptions {
   maxSeries?: number;
   /** How long the last good data of a failing target is still shown (default 5 min). */
   staleAfterMs?: number;
-  /** Called for every failed scrape (the diagnostic channel); never rethrown. */
-  onError?: (e: {
-    engine: string;
-    target: string;
-    reason: ScrapeErrorReason;
-    message: string;
-  }) => void;
+  /**
+   * Refuse a whole scrape for one line that does not parse, as Prometheus does (default false:
+   * the line is skipped, counted in `inferlens_source_series_dropped_total` and `status().dropped`).
+   */
+  strict?: boolean;
+  /**
+   * The diagnostic channel, never rethrown: called for every failed scrape, and for every scrape
+   * that worked but filled no standard row (`reason: 'no_standard_series'`, the target stays up).
+   */
+  onError?: (e: SourceError) => void;
 }
 
 /**
@@ -85,6 +87,9 @@ export function createEngineSource(
       fail(`${k} must be a positive number`);
     return v as number;
   };
+  if (o.strict !== undefined && typeof o.strict !== 'boolean') fail('strict must be true or false');
+  if (o.onError !== undefined && typeof o.onError !== 'function')
+    fail('onError must be a function');
   const intervalMs =
     o.intervalMs === undefined ? undefined : positive('intervalMs', o.intervalMs, 0);
   const settings = {
@@ -92,6 +97,7 @@ export function createEngineSource(
     maxBytes: positive('maxBytes', o.maxBytes, 4 * 1024 * 1024),
     maxSeries: positive('maxSeries', o.maxSeries, 10_000),
     staleAfterMs: positive('staleAfterMs', o.staleAfterMs, 300_000),
+    strict: o.strict === true,
     onError: o.onError,
   };
   const minIntervalMs =
@@ -159,7 +165,7 @@ export function createEngineSource(
     engine: adapter.engine,
     mirrored,
     refresh,
-    status: () => targets.map((t) => ({ ...t.status })),
+    status: () => targets.map((t) => ({ ...t.status, dropped: { ...t.status.dropped } })),
     close() {
       if (timer !== undefined) clearInterval(timer);
       removeHook?.();
@@ -171,6 +177,8 @@ export function createEngineSource(
         'sourceLastSuccess',
         'sourceStale',
         'sourceScrapeErrors',
+        'sourceStandardSeries',
+        'sourceSeriesDropped',
       ] as const) {
         // Label values of these rows start with engine, target (schema order).
         o.lens.store.family(id).remove((v) => v[0] === adapter.engine && ours.has(v[1]!));

@@ -1,5 +1,6 @@
 import type { CounterSeries, GaugeSeries, Lens } from '@inferlens/core';
 import { parse } from '@inferlens/prom-parse';
+import { addDrop, DROP_REASONS, type DropReason, type Drops } from './drops.js';
 import {
   type FetchLimits,
   type FetchOutcome,
@@ -28,6 +29,8 @@ export interface TargetContext {
 export interface EngineAdapter {
   /** Value of the `engine` label (`vllm`, `tgi`). */
   readonly engine: string;
+  /** Sample-name prefixes only this engine writes (`vllm:`): how auto mode tells engines apart. */
+  readonly metricPrefixes?: readonly string[];
   /** Package name for setup errors (`@inferlens/vllm`). */
   readonly packageName: string;
   /** Runs before each `/metrics` fetch (TGI refreshes `/info`); failures must not throw. */
@@ -40,9 +43,22 @@ export interface EngineAdapter {
   ): void;
 }
 
+/** A failed scrape's reason, or a scrape that worked but filled no standard row. */
+export type SourceErrorReason = ScrapeErrorReason | 'no_standard_series';
+
+/** What `onError` receives: the diagnostic channel of a source. */
+export interface SourceError {
+  engine: string;
+  target: string;
+  reason: SourceErrorReason;
+  message: string;
+}
+
 export interface TargetStatus {
   target: string;
   url: string;
+  /** The `engine` label of this target's series (`unknown` when auto mode could not tell). */
+  engine: string;
   up: boolean;
   stale: boolean;
   /** Unix milliseconds of the last successful scrape; undefined before the first. */
@@ -51,14 +67,42 @@ export interface TargetStatus {
   lastError: { reason: ScrapeErrorReason; message: string } | undefined;
   /** Mirrored series shown for this target now. */
   series: number;
+  /**
+   * Series of standard rows in the last good scrape; 0 means the target answers but nothing it
+   * exports maps to a standard row (see `problem`). Undefined before the first good scrape.
+   */
+  standardSeries: number | undefined;
+  /** What the last good scrape skipped, by reason (bad lines, incomplete histograms, …). */
+  dropped: Drops;
+  /** Set while the target is up but not useful: its scrape filled no standard row. */
+  problem: 'no_standard_series' | undefined;
 }
 
 export interface TargetSettings extends FetchLimits {
   maxSeries: number;
   staleAfterMs: number;
-  onError:
-    | ((e: { engine: string; target: string; reason: ScrapeErrorReason; message: string }) => void)
-    | undefined;
+  /** Refuse a whole scrape for one bad line, as Prometheus does (default false: skip the line). */
+  strict: boolean;
+  onError: ((e: SourceError) => void) | undefined;
+}
+
+/** A sample line whose only fault is its value (llama.cpp's `-nan`): `name{labels} value [ts]`. */
+const VALUE_ONLY = /^[a-zA-Z_:][a-zA-Z0-9_:]*(\{[^}]*\})?[ \t]+\S+([ \t]+\S+)?[ \t]*$/;
+
+/** Skipped lines by reason: `bad_value` when the line has a sample's shape, else `bad_line`. */
+function lineDrops(text: string, errors: readonly { line: number }[], count: number): Drops {
+  const drops: Drops = {};
+  if (count === 0) return drops;
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  for (const e of errors) {
+    const from = starts[e.line - 1] ?? 0;
+    const to = starts[e.line] ?? text.length + 1;
+    const line = text.slice(from, to - 1);
+    addDrop(drops, VALUE_ONLY.test(line) && !line.startsWith('#') ? 'bad_value' : 'bad_line');
+  }
+  addDrop(drops, 'bad_line', count - errors.length);
+  return drops;
 }
 
 /** One scraped engine replica: its last good snapshot and its health gauges. */
@@ -75,6 +119,8 @@ export class Target {
   readonly #stale: GaugeSeries;
   #lastSuccessGauge: GaugeSeries | undefined;
   readonly #errors = new Map<ScrapeErrorReason, CounterSeries>();
+  readonly #drops = new Map<DropReason, CounterSeries>();
+  readonly #standard: GaugeSeries;
   readonly status: TargetStatus;
 
   constructor(
@@ -96,15 +142,20 @@ export class Target {
     this.#up = lens.series('sourceUp', labels);
     this.#duration = lens.series('sourceScrapeDuration', labels);
     this.#stale = lens.series('sourceStale', labels);
+    this.#standard = lens.series('sourceStandardSeries', labels);
     this.status = {
       target: ctx.name,
       url: ctx.url,
+      engine: adapter.engine,
       up: false,
       stale: false,
       lastSuccess: undefined,
       lastDurationMs: undefined,
       lastError: undefined,
       series: 0,
+      standardSeries: undefined,
+      dropped: {},
+      problem: undefined,
     };
   }
 
@@ -160,38 +211,76 @@ export class Target {
     // \n and OpenMetrics ends with # EOF, which is how a truncated body shows.
     if (text !== '' && !text.endsWith('\n'))
       return { reason: 'truncated', message: 'the body does not end with a line feed' };
-    const parsed = parse(text, { maxErrors: 1 });
+    const s = this.#settings;
+    const parsed = parse(text, { maxErrors: s.strict ? 1 : 1000 });
     if (contentType.includes('openmetrics') && !parsed.eof)
       return { reason: 'truncated', message: 'OpenMetrics body without # EOF' };
-    if (parsed.errorCount > 0) {
+    const anySample = parsed.families.some((f) => f.samples.length > 0);
+    // Strict: one bad line refuses the scrape, as Prometheus does. Tolerant (the default): bad
+    // lines are skipped and counted, unless nothing at all parsed (that is not a metrics body).
+    if (parsed.errorCount > 0 && (s.strict || !anySample)) {
       const e = parsed.errors[0]!;
       return {
         reason: 'malformed',
         message: `${parsed.errorCount} bad line(s), first at line ${e.line}: ${e.message}`,
       };
     }
-    const s = this.#settings;
+    const drops = lineDrops(text, parsed.errors, parsed.errorCount);
     const out = new SnapshotBuilder(this.#adapter.engine, this.ctx.name, s.maxSeries);
+    const samples = new SampleIndex(parsed);
     try {
-      this.#adapter.normalize(new SampleIndex(parsed), this.ctx, out, wall);
+      this.#adapter.normalize(samples, this.ctx, out, wall);
     } catch (error) {
       return { reason: 'malformed', message: `could not read the metrics: ${messageOf(error)}` };
     }
     this.snapshot = out.build();
+    for (const [r, n] of Object.entries(samples.drops)) addDrop(drops, r as DropReason, n);
+    for (const [r, n] of Object.entries(this.snapshot.drops)) addDrop(drops, r as DropReason, n);
     const st = this.status;
     st.up = true;
     st.stale = false;
     st.lastSuccess = wall;
     st.lastError = undefined;
     st.series = this.snapshot.size;
+    st.standardSeries = this.snapshot.standard;
+    st.dropped = drops;
+    st.problem = this.snapshot.standard === 0 ? 'no_standard_series' : undefined;
     this.#up.set(1);
     this.#stale.set(0);
+    this.#standard.set(this.snapshot.standard);
+    for (const r of DROP_REASONS) if (drops[r]) this.#dropCounter(r).inc(drops[r]);
     this.#lastSuccessGauge ??= this.#lens.series('sourceLastSuccess', {
       engine: this.#adapter.engine,
       target: this.ctx.name,
     });
     this.#lastSuccessGauge.set(wall / 1000);
+    if (st.problem)
+      this.#notify({
+        reason: 'no_standard_series',
+        message: `${this.#adapter.engine} source: the scrape parsed (${samples.size} sample names) but none maps to a standard row; is this a ${this.#adapter.engine} server with metrics enabled?`,
+      });
     return undefined;
+  }
+
+  #dropCounter(reason: DropReason): CounterSeries {
+    let c = this.#drops.get(reason);
+    if (!c) {
+      c = this.#lens.series('sourceSeriesDropped', {
+        engine: this.#adapter.engine,
+        target: this.ctx.name,
+        reason,
+      });
+      this.#drops.set(reason, c);
+    }
+    return c;
+  }
+
+  #notify(e: { reason: SourceErrorReason; message: string }): void {
+    try {
+      this.#settings.onError?.({ engine: this.#adapter.engine, target: this.ctx.name, ...e });
+    } catch {
+      // A diagnostic callback that throws must not break scraping.
+    }
   }
 
   #fail(failure: { reason: ScrapeErrorReason; message: string }, wall: number): void {
@@ -212,10 +301,6 @@ export class Target {
     st.stale = this.snapshot !== undefined;
     this.#stale.set(st.stale ? 1 : 0);
     this.expire(wall);
-    try {
-      this.#settings.onError?.({ engine: this.#adapter.engine, target: this.ctx.name, ...failure });
-    } catch {
-      // A diagnostic callback that throws must not break scraping.
-    }
+    this.#notify(failure);
   }
 }

@@ -29,6 +29,42 @@ function attach(lens: Lens): void {
 }
 
 describe('SnapshotBuilder', () => {
+  it('keeps standard rows first past the limit, by a rule that ignores arrival order', () => {
+    const kept = (order: 'engine-first' | 'standard-first') => {
+      const b = new SnapshotBuilder('tgi', 't', 2);
+      const engineOnly = () => b.gauge('tgiBatchMaxTokens', { model: 'm' }, 9);
+      const standard = () => {
+        b.gauge('requestsWaiting', { model: 'm' }, 1);
+        b.gauge('requestsRunning', { model: 'm' }, 2);
+      };
+      if (order === 'engine-first') engineOnly();
+      standard();
+      if (order === 'standard-first') engineOnly();
+      const snap = b.build();
+      return { ids: [...snap.byId.keys()].sort(), drops: snap.drops, standard: snap.standard };
+    };
+    const a = kept('engine-first');
+    expect(a).toEqual({
+      ids: ['requestsRunning', 'requestsWaiting'],
+      drops: { series_limit: 1 },
+      standard: 2,
+    });
+    expect(kept('standard-first')).toEqual(a);
+  });
+
+  it('counts series lost to a bucket-layout mismatch', () => {
+    const b = new SnapshotBuilder('vllm', 't', 10);
+    const h = (bounds: number[]) => ({
+      bounds,
+      cumulative: [...bounds.map(() => 1), 1],
+      count: 1,
+      sum: 1,
+    });
+    b.histogram('timeToFirstToken', { model: 'm', labels: {} }, h([0.1, 1]));
+    b.histogram('timeToFirstToken', { model: 'm', labels: {} }, h([0.1, 2]));
+    expect(b.build()).toMatchObject({ size: 1, dropped: 1, drops: { bucket_mismatch: 1 } });
+  });
+
   it('gives structured labels: the row’s, target, dp_rank; never the lens’s constant labels', () => {
     const snap = snapshot();
     expect(snap.byId.get('requests')).toEqual([

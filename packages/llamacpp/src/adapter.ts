@@ -48,6 +48,7 @@ export function normalizeLlamacpp(
 /** The llama.cpp server adapter for `createEngineSource`. */
 export const llamacppAdapter: EngineAdapter = {
   engine: 'llamacpp',
+  metricPrefixes: ['llamacpp:'],
   packageName: '@inferlens/llamacpp',
   prepare: refreshModel,
   normalize: normalizeLlamacpp,

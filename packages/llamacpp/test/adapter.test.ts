@@ -58,6 +58,43 @@ describe('createLlamacppSource against a fake llama-server', () => {
     expect(samplesOf(text, 'prefixCacheHits')).toEqual([]);
   });
 
+  it('an idle older server: the -nan averages are skipped and counted, the rest is kept', async () => {
+    for (const version of ['2024', 'mid-2025'] as const) {
+      const { llama, lens, source } = await setup({ version });
+      const text = (await lens.scrape()).body;
+      expect(llama.metricsText()).toContain('llamacpp:prompt_tokens_seconds -nan');
+      const m = { target: 'l', model_name: llama.model };
+      expect(source.status()[0], version).toMatchObject({
+        up: true,
+        dropped: { bad_value: 3 },
+        problem: undefined,
+      });
+      expect(sampleValue(text, 'requestsRunning', m), version).toBe(0);
+      expect(sampleValue(text, 'sourceSeriesDropped', { target: 'l', reason: 'bad_value' })).toBe(
+        3,
+      );
+      // The current server guards its averages: nothing is skipped.
+      await source.close();
+      await llama.close();
+      closers.length = 0;
+    }
+    const { lens, source } = await setup({ version: 'current' });
+    await lens.scrape();
+    expect(source.status()[0]).toMatchObject({ up: true, dropped: {} });
+  });
+
+  it('under load: busy slots run, the others are deferred (waiting)', async () => {
+    const { llama, lens } = await setup({ version: '2024', slots: 2 });
+    const busy = chat(llama.url, 4, 40);
+    await new Promise((r) => setTimeout(r, 100));
+    const during = (await lens.scrape()).body;
+    await busy;
+    const m = { model_name: llama.model, target: 'l' };
+    expect(sampleValue(during, 'requestsRunning', m)).toBe(2);
+    expect(sampleValue(during, 'requestsWaiting', m)).toBe(2);
+    expect(sampleValue(during, 'kvCacheUsage', m)).toBeGreaterThan(0);
+  });
+
   it('a target model option wins, and /v1/models is not asked then', async () => {
     const llama = await startFakeLlamacpp({});
     closers.push(() => llama.close());

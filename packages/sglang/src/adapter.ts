@@ -87,6 +87,7 @@ export function normalizeSglang(
 /** The SGLang adapter for `createEngineSource`. */
 export const sglangAdapter: EngineAdapter = {
   engine: 'sglang',
+  metricPrefixes: ['sglang:'],
   packageName: '@inferlens/sglang',
   normalize: normalizeSglang,
 };

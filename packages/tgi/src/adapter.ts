@@ -85,6 +85,7 @@ export function tgiAdapter(): EngineAdapter & { infoOf(target: string): TgiInfo 
   const byTarget = new Map<string, TgiInfo>();
   return {
     engine: 'tgi',
+    metricPrefixes: ['tgi_'],
     packageName: '@inferlens/tgi',
     async prepare(target) {
       const data = target.data as TgiTargetData;

@@ -56,6 +56,7 @@ export function normalizeVllm(
 /** The vLLM adapter for `createEngineSource`. */
 export const vllmAdapter: EngineAdapter = {
   engine: 'vllm',
+  metricPrefixes: ['vllm:'],
   packageName: '@inferlens/vllm',
   normalize: normalizeVllm,
 };

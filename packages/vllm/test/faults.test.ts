@@ -20,7 +20,6 @@ describe('a vLLM target that misbehaves', () => {
     ['http_500', 'http_error'],
     ['truncated', 'truncated'],
     ['cut_line', 'truncated'],
-    ['malformed', 'malformed'],
     ['huge', 'too_large'],
   ];
 
@@ -65,6 +64,38 @@ describe('a vLLM target that misbehaves', () => {
     expect(sampleValue(lens.render(), 'sourceUp', health)).toBeUndefined();
   });
 
+  it('skips one bad line and counts it by default; refuses the scrape in strict mode', async () => {
+    const lens = createLens({ engine: 'gateway' });
+    const errors: string[] = [];
+    const options = {
+      lens,
+      scrapeOnCollect: false,
+      onError: (e: { reason: string }) => errors.push(e.reason),
+    };
+    const tolerant = createVllmSource({ ...options, targets: [{ url: vllm.url, name: 'a' }] });
+    const strict = createVllmSource({
+      ...options,
+      targets: [{ url: vllm.url, name: 's' }],
+      strict: true,
+    });
+    vllm.fault = 'malformed';
+    await Promise.all([tolerant.refresh(), strict.refresh()]);
+    vllm.fault = 'none';
+    const text = lens.render();
+    expect(tolerant.status()[0]).toMatchObject({ up: true, dropped: { bad_line: 1 } });
+    expect(sampleValue(text, 'generationTokens', { target: 'a' })).toBe(8);
+    expect(sampleValue(text, 'sourceSeriesDropped', { ...health, reason: 'bad_line' })).toBe(1);
+    expect(sampleValue(text, 'sourceStandardSeries', health)).toBeGreaterThan(20);
+    expect(strict.status()[0]).toMatchObject({ up: false, lastError: { reason: 'malformed' } });
+    expect(
+      sampleValue(text, 'sourceScrapeErrors', { engine: 'vllm', target: 's', reason: 'malformed' }),
+    ).toBe(1);
+    expect(sampleValue(text, 'generationTokens', { target: 's' })).toBeUndefined();
+    expect(errors).toEqual(['malformed']);
+    tolerant.close();
+    strict.close();
+  });
+
   it('stops showing data older than staleAfterMs', async () => {
     const lens = createLens({ engine: 'gateway' });
     const source = createVllmSource({
@@ -103,7 +134,9 @@ describe('a vLLM target that misbehaves', () => {
       maxSeries: 3,
     });
     await few.refresh();
-    expect(few.status()[0]).toMatchObject({ up: true, series: 3 });
+    // Past the limit, standard rows in schema order are kept, whatever order vLLM wrote them in.
+    expect(few.status()[0]).toMatchObject({ up: true, series: 3, dropped: { series_limit: 22 } });
+    expect(few.mirrored('requests')).toHaveLength(3); // the first standard row: finish reasons
     few.close();
   });
 
@@ -136,5 +169,8 @@ describe('a vLLM target that misbehaves', () => {
     expect(() => createVllmSource({ lens, targets: ['http://a:1'], timeoutMs: -1 })).toThrow(
       /timeoutMs/,
     );
+    expect(() =>
+      createVllmSource({ lens, targets: ['http://a:1'], strict: 'yes' as unknown as boolean }),
+    ).toThrow(/^\[@inferlens\/vllm\] strict/);
   });
 });
