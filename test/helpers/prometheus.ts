@@ -19,6 +19,8 @@ export async function freePort(): Promise<number> {
 export interface PrometheusServer {
   url: string;
   query(expr: string): Promise<{ metric: Record<string, string>; value: [number, string] }[]>;
+  /** A GET of the HTTP API (`/api/v1/…`), its `data`. */
+  api(path: string): Promise<unknown>;
   /** Resolves once every target has been scraped successfully at least `scrapes` times. */
   waitForScrapes(jobs: string[], scrapes?: number): Promise<void>;
   stop(): Promise<void>;
@@ -46,10 +48,22 @@ export async function startPrometheus(
     ]),
   ].join('\n');
   writeFileSync(join(dir, 'prometheus.yml'), config);
+  return runPrometheus(join(dir, 'prometheus.yml'), dir, port);
+}
+
+/**
+ * Runs Prometheus on `configFile` (rule files resolve next to it), its TSDB in `dir` (removed on
+ * stop), listening on `port` of 127.0.0.1.
+ */
+export async function runPrometheus(
+  configFile: string,
+  dir: string,
+  port: number,
+): Promise<PrometheusServer> {
   const child: ChildProcess = spawn(
     'prometheus',
     [
-      `--config.file=${join(dir, 'prometheus.yml')}`,
+      `--config.file=${configFile}`,
       `--storage.tsdb.path=${join(dir, 'data')}`,
       `--web.listen-address=127.0.0.1:${port}`,
       '--log.level=warn',
@@ -78,6 +92,7 @@ export async function startPrometheus(
   }
   const server: PrometheusServer = {
     url,
+    api,
     async query(expr) {
       const data = (await api(`/api/v1/query?query=${encodeURIComponent(expr)}`)) as {
         result: { metric: Record<string, string>; value: [number, string] }[];

@@ -4,7 +4,10 @@ import { fileURLToPath } from 'node:url';
 const QUICKSTART_DIR = fileURLToPath(new URL('../../examples/quickstart/', import.meta.url));
 const LISTENING = /inferlens quickstart listening on (http:\/\/\S+)/;
 
-export interface Quickstart {
+/** An example app started as a child process (see {@link startExample}). */
+export type Quickstart = ExampleProcess;
+
+export interface ExampleProcess {
   url: string;
   child: ChildProcess;
   /** Everything printed so far. */
@@ -23,10 +26,27 @@ export interface Quickstart {
  * Starts the quickstart as a user would (`node --import tsx src/main.ts …` in its folder, which is
  * what `pnpm start` runs) and resolves once it printed its URL.
  */
-export async function startQuickstart(args: string[]): Promise<Quickstart> {
+export function startQuickstart(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<Quickstart> {
+  return startExample(QUICKSTART_DIR, args, LISTENING, env);
+}
+
+/**
+ * Starts `src/main.ts` of the example in `dir` under tsx, and resolves once stdout printed a line
+ * matching `listening`, whose first group is the URL.
+ */
+export async function startExample(
+  dir: string,
+  args: string[],
+  listening: RegExp,
+  env: Record<string, string> = {},
+): Promise<ExampleProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
-    cwd: QUICKSTART_DIR,
+    cwd: dir,
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
   });
   let stdout = '';
   let stderr = '';
@@ -46,7 +66,7 @@ export async function startQuickstart(args: string[]): Promise<Quickstart> {
         cleanup();
         reject(
           new Error(
-            `quickstart: ${why} waiting for ${pattern}\nstdout:\n${stdout}\nstderr:\n${stderr}`,
+            `${dir}: ${why} waiting for ${pattern}\nstdout:\n${stdout}\nstderr:\n${stderr}`,
           ),
         );
       };
@@ -67,12 +87,12 @@ export async function startQuickstart(args: string[]): Promise<Quickstart> {
   child.stderr?.setEncoding('utf8').on('data', (d: string) => {
     stderr += d;
   });
-  const line = await waitFor(LISTENING).catch((error) => {
+  const line = await waitFor(listening).catch((error) => {
     child.kill('SIGKILL');
     throw error;
   });
   return {
-    url: LISTENING.exec(line)![1]!,
+    url: listening.exec(line)![1]!,
     child,
     get stdout() {
       return stdout;

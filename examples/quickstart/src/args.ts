@@ -11,6 +11,10 @@ export interface QuickstartArgs {
   rps: number;
   concurrency: number;
   seed: number;
+  /** `worker_id` label on every series, for several workers behind one Prometheus job. */
+  workerId: string | undefined;
+  /** Share of requests the simulated engine fails (to see error panels and alerts move). */
+  failureRate: number;
 }
 
 export const USAGE = `Usage: pnpm start -- [options]
@@ -23,6 +27,8 @@ export const USAGE = `Usage: pnpm start -- [options]
   --rps <n>           load: requests per second to aim at (default 8; 0 = as fast as it can)
   --concurrency <n>   load: concurrent clients (default 12)
   --seed <n>          seed of the simulated engine and the load (default 1)
+  --worker-id <id>    label every series worker_id="<id>" (several workers, one job)
+  --failure-rate <r>  share of requests the engine fails, 0 to 1 (default 0)
   --help              show this text`;
 
 /**
@@ -48,6 +54,8 @@ export function parseCli(argv: readonly string[]): QuickstartArgs | 'help' {
       rps: { type: 'string', default: '8' },
       concurrency: { type: 'string', default: '12' },
       seed: { type: 'string', default: '1' },
+      'worker-id': { type: 'string' },
+      'failure-rate': { type: 'string', default: '0' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -65,6 +73,8 @@ export function parseCli(argv: readonly string[]): QuickstartArgs | 'help' {
     rps: number('--rps', values.rps, true),
     concurrency: integer('--concurrency', values.concurrency, 1, 1024),
     seed: integer('--seed', values.seed, 0, 2 ** 31),
+    workerId: workerId(values['worker-id']),
+    failureRate: fraction('--failure-rate', values['failure-rate']),
   };
 }
 
@@ -74,6 +84,19 @@ function number(flag: string, text: string, allowZero = false): number {
     throw new Error(
       `${flag} must be a ${allowZero ? 'non-negative' : 'positive'} number, got "${text}"`,
     );
+  return n;
+}
+
+function workerId(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  if (!/^[\w.:-]{1,64}$/.test(text))
+    throw new Error(`--worker-id must be 1 to 64 letters, digits, _ . : or -, got "${text}"`);
+  return text;
+}
+
+function fraction(flag: string, text: string): number {
+  const n = Number(text);
+  if (!(n >= 0 && n <= 1)) throw new Error(`${flag} must be a number from 0 to 1, got "${text}"`);
   return n;
 }
 

@@ -29,8 +29,12 @@ const engine = new SimulatedEngine({
   seed: args.seed,
   kvBlocks: 320,
   maxBatch: 32,
+  failureRate: args.failureRate,
 });
-const lens = createLens({ engine: 'simulated' });
+const lens = createLens({
+  engine: 'simulated',
+  constLabels: args.workerId ? { worker_id: args.workerId } : {},
+});
 const instrumentation = instrument(engine, { lens });
 // The real GPUs of this machine, if it has any: on one without, /metrics says
 // inferlens_nvml_up{reason="library_not_found"} 0 and /status says why. Nothing else changes.

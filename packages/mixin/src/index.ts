@@ -25,6 +25,7 @@ export type {
   Thresholds,
 } from './config.js';
 export { DEFAULT_THRESHOLDS, defaultConfig, resolveConfig } from './config.js';
+export { panelQueries, variables } from './dashboards/index.js';
 export type { AlertingRule, RecordingRule, RuleGroup } from './promql.js';
 export type { RecordedRule } from './recording.js';
 export { recorded } from './recording.js';

@@ -1,10 +1,16 @@
 import { ALERTS } from './alerts.js';
 import type { MixinConfig } from './config.js';
+import { seconds } from './promql.js';
 
 /** `prometheus.yml` for a local Prometheus: the config's jobs, the rule files, Alertmanager. */
 export function prometheusConfig(c: MixinConfig, ruleFiles: string[]): object {
   return {
-    global: { scrape_interval: c.stack.interval, evaluation_interval: c.stack.interval },
+    global: {
+      scrape_interval: c.stack.interval,
+      // Prometheus refuses a timeout longer than the interval; its default is 10 s.
+      scrape_timeout: seconds(c.stack.interval) < 10 ? c.stack.interval : '10s',
+      evaluation_interval: c.stack.interval,
+    },
     rule_files: ruleFiles,
     alerting: { alertmanagers: [{ static_configs: [{ targets: [c.stack.alertmanager] }] }] },
     scrape_configs: Object.entries(c.stack.jobs).map(([job, targets]) => ({

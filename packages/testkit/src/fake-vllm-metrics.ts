@@ -60,6 +60,13 @@ const V1: readonly Row[] = [
     read: (h) => h.promptTokens.value,
   },
   {
+    // V1 only (engines-vllm notes): prompt tokens served from the local or external prefix cache.
+    name: 'vllm:prompt_tokens_cached',
+    kind: 'counter',
+    help: 'Number of cached prompt tokens (local + external).',
+    read: (h) => h.promptTokensCached.value,
+  },
+  {
     name: 'vllm:generation_tokens',
     kind: 'counter',
     help: 'Number of generation tokens processed.',
@@ -141,6 +148,9 @@ const RENAMED: Readonly<Record<string, string>> = {
   'vllm:inter_token_latency_seconds': 'vllm:time_per_output_token_seconds',
 };
 
+/** Series the V0 engine never had. */
+const V1_ONLY: ReadonlySet<string> = new Set(['vllm:prompt_tokens_cached']);
+
 /** `v1`: current names; `v0.9`: current and deprecated names side by side; `v0`: deprecated only. */
 function rowsFor(names: VllmNames): Row[] {
   if (names === 'v1') return [...V1];
@@ -150,7 +160,9 @@ function rowsFor(names: VllmNames): Row[] {
     help: `DEPRECATED: Use ${r.name} instead.`,
   }));
   if (names === 'v0.9') return [...V1, ...old];
-  return V1.map((r) => (RENAMED[r.name] ? { ...r, name: RENAMED[r.name]! } : r));
+  return V1.filter((r) => !V1_ONLY.has(r.name)).map((r) =>
+    RENAMED[r.name] ? { ...r, name: RENAMED[r.name]! } : r,
+  );
 }
 
 const FINISHED_REASONS = ['stop', 'length', 'abort', 'error'];
