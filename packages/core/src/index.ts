@@ -36,5 +36,6 @@ export type { FamilySettings, StoreOptions, SummaryOptions } from './store.js';
 export { DEFAULT_SERIES_LIMIT, Family, OVERFLOW_LABEL, Store } from './store.js';
 export type { TimeStreamOptions } from './stream.js';
 export { timeStream } from './stream.js';
+export { StreamOutcome } from './stream-outcome.js';
 export type { DropReason, FinishInfo, PromptUsage } from './tracker.js';
 export { RequestTracker } from './tracker.js';

@@ -1,9 +1,18 @@
+import { StreamOutcome } from './stream-outcome.js';
 import type { FinishInfo, RequestTracker } from './tracker.js';
 
 export interface TimeStreamOptions<T> {
-  /** Tokens a chunk carries (default 1). Chunks with 0 (a role-only delta, a keep-alive) time nothing. */
+  /**
+   * Tokens a chunk carries. Chunks with 0 (a role-only delta, a keep-alive) time nothing. Default:
+   * 1 per chunk for chunks of any kind but bytes and text; a byte or text chunk is a network read,
+   * not a token, so without this option those only time the first output (TTFT, 0 tokens).
+   */
   tokens?: (chunk: T) => number;
-  /** Finish details a chunk carries (finish reason, usage); later chunks override earlier ones. */
+  /**
+   * Finish details a chunk carries (finish reason, usage); fields given override earlier ones.
+   * With this option, a stream that ends before any chunk gave a finish reason was cut off: it
+   * fails as `incomplete_stream` instead of finishing. Without it, the end is a finish `unknown`.
+   */
   finish?: (chunk: T) => FinishInfo | undefined;
   /** Low-cardinality error type for a stream that throws (default `stream_error`). */
   errorType?: (error: unknown) => string;
@@ -11,15 +20,21 @@ export interface TimeStreamOptions<T> {
 
 /**
  * Times any async iterable of chunks and yields the chunks unchanged: TTFT at the first chunk that
- * carries tokens, ITL between such chunks, TPOT and e2e at the end. A consumer that stops early
- * records an abort; a source that throws records a failure and the error is rethrown. The
- * extractor functions may throw; that chunk then counts 0 tokens, and the stream goes on.
+ * carries tokens, ITL between such chunks, TPOT and e2e at the end. A stream ends as a success only
+ * when a chunk gave a finish reason (see `finish`); the rules are {@link StreamOutcome}'s, which
+ * the engine-source stream timers share. A consumer that stops early records an abort; a source
+ * that throws records a failure (an `AbortError` an abort) and the error is rethrown. The
+ * extractors may throw or return junk; that chunk then counts 0 tokens, and the stream goes on.
  *
  * @example
  * const r = lens.request({ model: 'llama-3-8b' });
  * for await (const chunk of timeStream(r, completion, {
  *   tokens: (c) => (c.choices[0]?.delta?.content ? 1 : 0),
- *   finish: (c) => c.usage && { promptTokens: c.usage.prompt_tokens, generationTokens: c.usage.completion_tokens },
+ *   finish: (c) => ({
+ *     finishReason: c.choices[0]?.finish_reason ?? undefined,
+ *     promptTokens: c.usage?.prompt_tokens,
+ *     generationTokens: c.usage?.completion_tokens,
+ *   }),
  * })) res.write(chunk);
  */
 export async function* timeStream<T>(
@@ -29,40 +44,50 @@ export async function* timeStream<T>(
 ): AsyncGenerator<T, void, undefined> {
   const tokensOf = options.tokens;
   const finishOf = options.finish;
-  const info: FinishInfo = {};
-  let failed = false;
+  const outcome = new StreamOutcome(tracker);
+  let first = true;
+  let settled = false;
   try {
     for await (const chunk of source) {
-      let n = 1;
+      let n: unknown = 1;
       if (tokensOf !== undefined) {
         try {
           n = tokensOf(chunk);
         } catch {
           n = 0;
         }
+      } else if (typeof chunk === 'string' || ArrayBuffer.isView(chunk)) {
+        // A network read is not a token: only the first non-empty one times the first output.
+        n = 0;
+        if (first && (chunk as { length: number }).length > 0) {
+          first = false;
+          tracker.firstToken(0);
+        }
       }
       if (typeof n === 'number' && n > 0) tracker.tokens(n);
       if (finishOf !== undefined) {
         try {
-          const f = finishOf(chunk);
-          if (f) Object.assign(info, f);
+          outcome.note(finishOf(chunk));
         } catch {
           // An extractor bug must not break the user's stream.
         }
       }
       yield chunk;
     }
-    tracker.finish(info);
+    settled = true;
+    if (finishOf === undefined) outcome.markDone();
+    outcome.end();
   } catch (error) {
-    failed = true;
+    settled = true;
     let type = 'stream_error';
     try {
-      if (options.errorType) type = options.errorType(error) || type;
+      const given = options.errorType?.(error);
+      if (typeof given === 'string' && given !== '') type = given;
     } catch {}
-    tracker.fail(type);
+    outcome.fail(error, type);
     throw error;
   } finally {
-    // Reached without finish or fail only when the consumer stopped early (break, return).
-    if (!failed && !tracker.ended) tracker.abort();
+    // Reached unsettled only when the consumer stopped early (break, return).
+    if (!settled) outcome.abort();
   }
 }

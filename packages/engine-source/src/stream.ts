@@ -1,4 +1,4 @@
-import type { FinishInfo, RequestTracker } from '@inferlens/core';
+import { type RequestTracker, StreamOutcome } from '@inferlens/core';
 import { type ChunkReading, errorTypeOf, readOpenAIChunk, readTgiEvent } from './chunks.js';
 import { SseDecoder, type SseEvent } from './sse.js';
 
@@ -13,26 +13,22 @@ export interface StreamTimingOptions {
  * The timing state machine behind every stream wrapper: each event that carries content is one
  * output for the tracker (TTFT at the first, ITL between them, as vLLM counts per output); an
  * error event fails the request with its type; the end finishes it with the finish reason and
- * the usage the stream reported. Core's `timeStream` covers plain chunk streams; this one also
- * records in-stream error events without throwing (a proxy forwards them) and client aborts.
+ * the usage the stream reported. How a stream ends (done or cut off, failed or aborted) is core's
+ * `StreamOutcome`, which `timeStream` shares; this timer adds SSE decoding and in-stream error
+ * events, recorded without throwing (a proxy forwards them).
  */
 export class StreamTimer {
-  readonly #tracker: RequestTracker;
   readonly #read: (chunk: unknown) => ChunkReading;
-  readonly #openai: boolean;
   readonly #decoder = new SseDecoder();
-  readonly #info: FinishInfo = {};
-  #final = false;
-  #done = false;
+  readonly #outcome: StreamOutcome;
 
   constructor(tracker: RequestTracker, options: StreamTimingOptions = {}) {
-    this.#tracker = tracker;
-    this.#openai = (options.protocol ?? 'openai') === 'openai';
-    this.#read = this.#openai ? readOpenAIChunk : readTgiEvent;
+    this.#outcome = new StreamOutcome(tracker);
+    this.#read = (options.protocol ?? 'openai') === 'openai' ? readOpenAIChunk : readTgiEvent;
   }
 
   get tracker(): RequestTracker {
-    return this.#tracker;
+    return this.#outcome.tracker;
   }
 
   /** Feeds raw SSE bytes; returns the events they completed. */
@@ -45,7 +41,7 @@ export class StreamTimer {
   /** Feeds one decoded SSE event. */
   event(e: SseEvent): void {
     if (e.data === '[DONE]') {
-      this.#done = true;
+      this.#outcome.markDone();
       return;
     }
     let json: unknown;
@@ -59,13 +55,14 @@ export class StreamTimer {
 
   /** Feeds one parsed chunk (what the `openai` client yields). */
   chunk(chunk: unknown): void {
-    const t = this.#tracker;
+    const t = this.tracker;
     if (t.ended) return;
     const r = this.#read(chunk);
     if (r.error !== undefined) return t.fail(r.error);
     if (r.tokens > 0) t.tokens(r.tokens);
-    if (r.finish) Object.assign(this.#info, r.finish);
-    if (r.final) this.#final = true;
+    if (r.finish) this.#outcome.note(r.finish);
+    // TGI's /generate_stream says why it stopped only with `details: true`: done, reason unknown.
+    if (r.final) this.#outcome.markDone();
   }
 
   /**
@@ -75,35 +72,19 @@ export class StreamTimer {
   end(): SseEvent[] {
     const rest = this.#decoder.end();
     for (const e of rest) this.event(e);
-    const t = this.#tracker;
-    if (t.ended) return rest;
-    if (!(this.#done || this.#final)) {
-      t.fail('incomplete_stream');
-      return rest;
-    }
-    // TGI's /generate_stream says why it stopped only with `details: true`.
-    this.#info.finishReason ??= 'unknown';
-    t.finish(this.#info);
+    this.#outcome.end();
     return rest;
   }
 
   /** The transport failed mid-stream (the upstream closed, a network error). */
   fail(error: unknown): void {
-    if (this.#tracker.ended) return;
-    if (isAbort(error)) this.#tracker.abort();
-    else this.#tracker.fail(streamErrorType(error));
+    this.#outcome.fail(error, streamErrorType(error));
   }
 
   /** The consumer went away before the end. */
   abort(): void {
-    if (!this.#tracker.ended) this.#tracker.abort();
+    this.#outcome.abort();
   }
-}
-
-/** An `AbortError` (fetch) or the `openai` client's `APIUserAbortError`: the caller cancelled. */
-function isAbort(error: unknown): boolean {
-  const name = (error as { name?: unknown })?.name;
-  return name === 'AbortError' || name === 'APIUserAbortError';
 }
 
 /** The error type of a thrown stream error: the API error's type, its status, or `stream_error`. */
