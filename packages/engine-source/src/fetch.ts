@@ -5,7 +5,8 @@ export type ScrapeErrorReason =
   | 'http_error'
   | 'too_large'
   | 'truncated'
-  | 'malformed';
+  | 'malformed'
+  | 'cross_origin_redirect';
 
 export type FetchOutcome =
   | { ok: true; text: string; contentType: string }
@@ -17,11 +18,17 @@ export interface FetchLimits {
   headers?: Record<string, string>;
 }
 
+/** Same-origin redirects followed at most, as a loop guard. */
+export const MAX_REDIRECTS = 5;
+
 /**
  * GETs `url` and returns its body as text, or why it could not: the whole exchange (connect,
  * headers, body) must finish within `timeoutMs`, and a body over `maxBytes` is abandoned as soon
  * as it passes the limit, so a huge or endless response costs at most `maxBytes` of memory.
- * Never throws.
+ * Redirects are followed only within the target's origin (at most {@link MAX_REDIRECTS}): the
+ * configured headers carry credentials, and fetch would send them to any host a redirect names
+ * (issue #11), so a redirect to another origin is not followed and fails as
+ * `cross_origin_redirect`. Never throws.
  */
 export async function fetchText(url: string, limits: FetchLimits): Promise<FetchOutcome> {
   const controller = new AbortController();
@@ -32,12 +39,31 @@ export async function fetchText(url: string, limits: FetchLimits): Promise<Fetch
   }, limits.timeoutMs);
   try {
     let res: Response;
-    try {
-      res = await fetch(url, { signal: controller.signal, headers: limits.headers });
-    } catch (error) {
-      if (timedOut)
-        return { ok: false, reason: 'timeout', message: `no answer in ${limits.timeoutMs} ms` };
-      return { ok: false, reason: 'unreachable', message: messageOf(error) };
+    let at = url;
+    for (let hops = 0; ; hops++) {
+      try {
+        res = await fetch(at, {
+          signal: controller.signal,
+          headers: limits.headers,
+          redirect: 'manual',
+        });
+      } catch (error) {
+        if (timedOut)
+          return { ok: false, reason: 'timeout', message: `no answer in ${limits.timeoutMs} ms` };
+        return { ok: false, reason: 'unreachable', message: messageOf(error) };
+      }
+      const next = redirectTarget(res, at);
+      if (next === undefined) break;
+      await res.body?.cancel().catch(() => {});
+      if (next.origin !== new URL(at).origin)
+        return {
+          ok: false,
+          reason: 'cross_origin_redirect',
+          message: `HTTP ${res.status} to ${next.origin}, another origin: not followed, so the configured headers stay with the target`,
+        };
+      if (hops >= MAX_REDIRECTS)
+        return { ok: false, reason: 'http_error', message: `more than ${MAX_REDIRECTS} redirects` };
+      at = next.href;
     }
     if (res.status !== 200) {
       await res.body?.cancel().catch(() => {});
@@ -60,6 +86,18 @@ export async function fetchText(url: string, limits: FetchLimits): Promise<Fetch
     return { ok: true, text, contentType: res.headers.get('content-type') ?? '' };
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/** Where a redirect response points, resolved against the URL asked; undefined for any other. */
+function redirectTarget(res: Response, from: string): URL | undefined {
+  if (![301, 302, 303, 307, 308].includes(res.status)) return undefined;
+  const location = res.headers.get('location');
+  if (location === null) return undefined;
+  try {
+    return new URL(location, from);
+  } catch {
+    return undefined;
   }
 }
 
