@@ -369,8 +369,9 @@ function validate(c: MixinConfig): void {
         fail(`prices["${model}"].${k}: must be a non-negative number of USD per million tokens`);
   }
   const d = c.dashboards;
-  if (typeof d.uidPrefix !== 'string' || !/^[a-zA-Z0-9_-]{1,30}$/.test(d.uidPrefix))
-    fail('dashboards.uidPrefix: 1 to 30 letters, digits, - or _ (Grafana uids are at most 40)');
+  // The longest dashboard suffix is `-llm-overview` (13): Grafana uids are at most 40.
+  if (typeof d.uidPrefix !== 'string' || !/^[a-zA-Z0-9_-]{1,27}$/.test(d.uidPrefix))
+    fail('dashboards.uidPrefix: 1 to 27 letters, digits, - or _ (Grafana uids are at most 40)');
   if (typeof d.titlePrefix !== 'string') fail('dashboards.titlePrefix: give a string');
   if (!Array.isArray(d.tags) || d.tags.some((x) => typeof x !== 'string'))
     fail('dashboards.tags: give an array of strings');

@@ -346,13 +346,21 @@ function httpRules(x: Context): RecordedRule[] {
       source: 'inferlens',
     },
   ];
-  for (const id of ['httpRequestDuration', 'httpTimeToFirstByte', 'httpResponseSize'] as const)
-    for (const part of ['bucket', 'sum', 'count'] as const)
+  for (const id of [
+    'httpRequestDuration',
+    'httpTimeToFirstByte',
+    'httpResponseSize',
+    'httpRequestSize',
+  ] as const)
+    for (const part of ['bucket', 'sum', 'count'] as const) {
+      // Sizes are read as bytes per second and per request: their buckets are not needed.
+      if (part === 'bucket' && (id === 'httpResponseSize' || id === 'httpRequestSize')) continue;
       out.push({
         record: recorded.httpHistogram(id, part, w),
         expr: `sum ${by(part === 'bucket' ? [...keep, 'le'] : keep)} (${rate(`${metric(id)}_${part}`, x)})`,
         source: 'inferlens',
       });
+    }
   const reqs = recorded.httpRequests(w);
   const k = by(keep);
   out.push({

@@ -7,7 +7,7 @@ import type { Dataquery } from '@grafana/grafana-foundation-sdk/prometheus';
 import { schema } from '@inferlens/core';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { type MixinConfig, resolveConfig } from '../src/config.js';
+import { defaultConfig, type MixinConfig, resolveConfig } from '../src/config.js';
 import { dashboards, panelQueries, panelsOf, variables } from '../src/dashboards/index.js';
 import { recordingGroups } from '../src/recording.js';
 import { sloPlan } from '../src/slo.js';
@@ -66,7 +66,12 @@ describe('dashboards', () => {
   });
 
   it('fails with the field name when the uid prefix makes a uid too long for Grafana', () => {
-    const c = resolveConfig({ dashboards: { uidPrefix: 'x'.repeat(30) } });
+    expect(() => resolveConfig({ dashboards: { uidPrefix: 'x'.repeat(28) } })).toThrow(
+      /^\[@inferlens\/mixin\] dashboards\.uidPrefix: 1 to 27 letters/,
+    );
+    // A config built past resolveConfig is still refused by the dashboards themselves.
+    const c = defaultConfig();
+    c.dashboards.uidPrefix = 'x'.repeat(30);
     expect(() => dashboards(c)).toThrow(
       /dashboards\.uidPrefix: .* longer than Grafana's 40 characters; use at most 27/,
     );

@@ -120,7 +120,7 @@ export function httpDashboard(c: MixinConfig): Dashboard {
       queries: [
         { expr: sum(size('sum')), legend: `sent ${legend}` },
         {
-          expr: `sum ${k} (rate(${sel(`${metric('httpRequestSize')}_sum`, c.selector, ...f)}[$__rate_interval]))`,
+          expr: sum(recorded.httpHistogram('httpRequestSize', 'sum', w)),
           legend: `received ${legend}`,
         },
       ],
