@@ -93,8 +93,8 @@ export const ALERTS: readonly AlertSpec[] = [
           'Requests wait longer (TTFT rises), preemptions recompute work (throughput falls), and at 100 % the queue grows without bound.',
         diagnosis: [
           CHECK_ENGINE,
-          'Compare "Requests running / waiting" and "Preemptions": a full cache with a growing queue means the instance is over capacity.',
-          'Check "Prompt tokens/s": a burst of long prompts fills the cache faster than requests finish.',
+          'Compare "Running and waiting requests" and "Preemptions": a full cache with a growing queue means the instance is over capacity.',
+          'Check "Tokens per second" (prompt): a burst of long prompts fills the cache faster than requests finish.',
           'On vLLM, check `--gpu-memory-utilization` and `--max-num-seqs`; a low value leaves little room for the cache.',
         ],
         mitigation: [
@@ -171,7 +171,7 @@ export const ALERTS: readonly AlertSpec[] = [
           CHECK_ENGINE,
           'Is the KV cache full (see the KV-cache alerts)? Then capacity, not scheduling, is the limit.',
           'Is one worker queueing while others are idle? Then the load balancer is uneven (sticky sessions, prefix-aware routing).',
-          'Did the request rate rise (Requests/s panel), or did throughput fall (Tokens/s panel)?',
+          'Did the request rate rise ("Request throughput by finish reason"), or did throughput fall ("Tokens per second")?',
         ],
         mitigation: [
           'Scale out the model, or route traffic away from the busiest worker.',
@@ -333,7 +333,7 @@ export const ALERTS: readonly AlertSpec[] = [
         'A share of LLM requests above the threshold ended with an error inside the engine or the server.',
       impact: 'Users get errors instead of answers.',
       diagnosis: [
-        'Open the LLM overview: "Errors by type" shows which error (error_type) dominates.',
+        'Open the LLM overview: "Error ratio by error type" shows which error (error_type) dominates.',
         'Check the engine logs around the start of the alert; look for OOM, CUDA errors, timeouts, or a bad deploy.',
         'Compare engines and workers: is it one instance (hardware) or all (a release or a client)?',
       ],
