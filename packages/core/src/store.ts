@@ -71,6 +71,8 @@ export class Family<Id extends MetricId = MetricId> {
   readonly #invalid: InvalidSink;
   readonly #onOverflow: (family: Family) => void;
   #overflow: SeriesOf<(typeof schema)[Id]> | undefined;
+  /** Label sets folded into the overflow series so far (keys), at most `limit` of them. */
+  #folded: Set<string> | undefined;
   /** Label values of at most this many UTF-16 units fit the byte bound whatever they hold. */
   readonly #quickLength: number;
   readonly #maxLabelBytes: number;
@@ -165,7 +167,13 @@ export class Family<Id extends MetricId = MetricId> {
     const found = this.#series.get(key);
     if (found !== undefined) return found;
     if (this.#series.size >= this.limit) {
-      this.#onOverflow(this as unknown as Family);
+      // seriesOverflow counts label sets, not lookups: a set folded before is not counted again.
+      // The memory of folded sets is bounded by the limit too; past it, each lookup counts.
+      const folded = (this.#folded ??= new Set());
+      if (!folded.has(key)) {
+        if (folded.size < this.limit) folded.add(key);
+        this.#onOverflow(this as unknown as Family);
+      }
       return (this.#overflow ??= this.#create([], true));
     }
     const created = this.#create(values, false);

@@ -14,6 +14,27 @@ describe('Store', () => {
     expect(folded.value).toBe(7);
   });
 
+  it('counts each folded label set once, however often it is looked up, as its help says (#11)', () => {
+    const store = new Store({ seriesLimit: { requests: 2 } });
+    const f = store.family('requests');
+    f.series(['m', 'e', 'a']);
+    f.series(['m', 'e', 'b']);
+    for (let i = 0; i < 5; i++) f.series(['m', 'e', 'x']).inc(); // one request each
+    f.series(['m', 'e', 'y']).inc();
+    expect(store.family('seriesOverflow').series(['requests']).value).toBe(2);
+    expect([...f.all()].find((s) => s.overflow)!.value).toBe(6);
+    expect(store.family('seriesOverflow').def.help).toMatch(/^Distinct label sets/);
+  });
+
+  it('remembers at most seriesLimit folded label sets, counting each lookup past that', () => {
+    const store = new Store({ seriesLimit: { requests: 1 } });
+    const f = store.family('requests');
+    f.series(['m', 'e', 'a']);
+    for (let i = 0; i < 3; i++) f.series(['m', 'e', 'x']);
+    for (let i = 0; i < 3; i++) f.series(['m', 'e', 'y']);
+    expect(store.family('seriesOverflow').series(['requests']).value).toBe(4);
+  });
+
   it('returns the same handle for the same labels', () => {
     const store = new Store();
     const f = store.family('timeToFirstToken');

@@ -6,9 +6,9 @@ export const internalMetrics = {
     kind: 'counter',
     unit: '{series}',
     promUnit: '',
-    help: 'Label sets folded into a metric’s overflow series because it reached its series limit.',
+    help: 'Distinct label sets folded into a metric’s overflow series because it reached its series limit.',
     definition:
-      'Counts each new label set refused by the cardinality guard; its values went to the series labelled otel_metric_overflow="true".',
+      'Counts each distinct label set refused by the cardinality guard once, however often it is recorded; its values went to the series labelled otel_metric_overflow="true". Exact up to seriesLimit folded sets per metric; past that, each lookup of a set not remembered counts.',
     scope: 'none',
     labels: ['metric'],
     prometheus: 'inferlens_series_overflow_total',

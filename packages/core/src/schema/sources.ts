@@ -65,7 +65,7 @@ export const sourceMetrics = {
     promUnit: '',
     help: 'Failed scrapes of an engine target, by reason.',
     definition:
-      'reason is unreachable, timeout, http_error, too_large, truncated or malformed (nothing in the body parses, or one bad line under strict: true); single bad lines are otherwise skipped and counted in inferlens_source_series_dropped_total.',
+      'reason is unreachable, timeout, http_error, too_large, truncated, malformed (nothing in the body parses, or one bad line under strict: true) or cross_origin_redirect (a redirect to another origin, never followed, so the configured headers stay with the target); single bad lines are otherwise skipped and counted in inferlens_source_series_dropped_total.',
     scope: 'none',
     labels: ['engine', 'target', 'reason'],
     prometheus: 'inferlens_source_scrape_errors_total',
