@@ -81,4 +81,9 @@ async function main(): Promise<number> {
   }
 }
 
+// `inferlens-mixin … | head` closes the pipe early: that is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
 process.exitCode = await main();
