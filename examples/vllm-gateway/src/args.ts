@@ -1,10 +1,12 @@
 import { parseArgs } from 'node:util';
 
-export type EngineKind = 'vllm' | 'tgi';
+/** Engines the gateway knows; `unknown` is a target detection could not tell. */
+export const ENGINES = ['vllm', 'tgi', 'sglang', 'llamacpp'] as const;
+export type EngineKind = (typeof ENGINES)[number];
 
 export interface Upstream {
   url: string;
-  /** Forced with `tgi=http://…` or `vllm=http://…`; otherwise found by probing `/info`. */
+  /** Forced with `vllm=`, `tgi=`, `sglang=` or `llamacpp=`; otherwise detected (metric names first). */
   engine: EngineKind | undefined;
 }
 
@@ -16,8 +18,10 @@ export interface GatewayArgs {
 
 export const USAGE = `Usage: pnpm start -- --upstream <url> [--upstream <url> …] [options]
 
-  --upstream <url>   an engine to proxy to and scrape; repeat for several. Prefix with
-                     vllm= or tgi= to skip detection (e.g. --upstream tgi=http://10.0.0.7:3000)
+  --upstream <url>   an engine to proxy to and scrape; repeat for several. Its engine (vLLM,
+                     TGI, SGLang, llama.cpp) is detected from its metric names; prefix with
+                     vllm=, tgi=, sglang= or llamacpp= to skip detection
+                     (e.g. --upstream llamacpp=http://10.0.0.9:8080)
   --port <n>         port to listen on (default 8080; 0 picks a free one)
   --host <addr>      address to bind (default 127.0.0.1)
   --help             show this text`;
@@ -50,7 +54,7 @@ export function parseCli(argv: readonly string[]): GatewayArgs | 'help' {
 }
 
 function parseUpstream(raw: string): Upstream {
-  const m = /^(vllm|tgi)=(.*)$/.exec(raw);
+  const m = /^(vllm|tgi|sglang|llamacpp)=(.*)$/.exec(raw);
   const url = m ? m[2]! : raw;
   try {
     const u = new URL(url);

@@ -8,16 +8,16 @@ import {
   render,
 } from '@inferlens/core';
 import { readOpenAIChunk, timeSseBytes } from '@inferlens/engine-source';
-import { createTgiSource } from '@inferlens/tgi';
-import { createVllmSource } from '@inferlens/vllm';
 import type { Upstream } from './args.js';
-import { type ResolvedUpstream, resolveUpstream, router } from './upstreams.js';
+import { fleetSource, type ResolvedUpstream, router } from './upstreams.js';
 
 export interface Gateway {
   url: string;
   /** `engine`: the upstreams' own metrics, mirrored; `gateway`: what the gateway measured. */
   lenses: { engine: Lens; gateway: Lens };
   upstreams: ResolvedUpstream[];
+  /** Every upstream's engine, how it was told, health, standard series and skipped lines. */
+  status(): FleetStatus[];
   close(): Promise<void>;
 }
 
@@ -32,8 +32,27 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
+/** One upstream's line of `GET /status`. */
+export interface FleetStatus {
+  target: string;
+  url: string;
+  engine: string;
+  /** `metrics`, `probe`, `models` or `forced`; null when the engine could not be told. */
+  detectedBy: string | null;
+  models: string[];
+  up: boolean;
+  stale: boolean;
+  /** Standard-row series of the last good scrape; null before one. */
+  standardSeries: number | null;
+  dropped: Record<string, number>;
+  /** `unknown_engine` or `no_standard_series`; null when the target is useful. */
+  problem: string | null;
+  lastError: string | null;
+}
+
 /**
- * An OpenAI-compatible gateway in front of vLLM and TGI replicas: it proxies chat and completion
+ * An OpenAI-compatible gateway in front of a mixed fleet of vLLM, TGI, SGLang and llama.cpp
+ * servers: it proxies chat and completion
  * requests (routing by model), times every response from its side (TTFT at the first content
  * chunk, ITL, TPOT, e2e, usage, finish reason, errors), scrapes every upstream's `/metrics` when
  * it is scraped itself, and serves all of it as one `/metrics`.
@@ -46,20 +65,25 @@ export async function createGateway(options: {
   port?: number;
   host?: string;
 }): Promise<Gateway> {
-  const upstreams = await Promise.all(options.upstreams.map(resolveUpstream));
   const engineLens = createLens({ engine: 'vllm', constLabels: { vantage: 'engine' } });
   const gatewayLens = createLens({ engine: 'gateway', constLabels: { vantage: 'gateway' } });
-  const byKind = (k: string) =>
-    upstreams.filter((u) => u.engine === k).map((u) => ({ url: u.url, name: new URL(u.url).host }));
-  const sources = [
-    byKind('vllm').length
-      ? createVllmSource({ lens: engineLens, targets: byKind('vllm'), timeoutMs: 3000 })
-      : undefined,
-    byKind('tgi').length
-      ? createTgiSource({ lens: engineLens, targets: byKind('tgi'), timeoutMs: 3000 })
-      : undefined,
-  ];
+  // Each upstream's engine is told by its metric names (then /info, /props, /v1/models' owner).
+  const { source, resolved: upstreams } = await fleetSource(engineLens, options.upstreams);
   const pick = router(upstreams);
+  const status = (): FleetStatus[] =>
+    source.status().map((s) => ({
+      target: s.target,
+      url: s.url,
+      engine: s.engine,
+      detectedBy: s.detection.by ?? null,
+      models: s.detection.models,
+      up: s.up,
+      stale: s.stale,
+      standardSeries: s.standardSeries ?? null,
+      dropped: s.dropped as Record<string, number>,
+      problem: s.problem ?? null,
+      lastError: s.lastError ? `${s.lastError.reason}: ${s.lastError.message}` : null,
+    }));
 
   const proxy = async (req: IncomingMessage, res: ServerResponse, path: string): Promise<void> => {
     const raw = await readBody(req);
@@ -132,6 +156,14 @@ export async function createGateway(options: {
       return;
     }
     if (req.method === 'GET' && path === '/health') return void res.writeHead(200).end('ok');
+    if (req.method === 'GET' && path === '/status') {
+      // Collecting scrapes the upstreams (at most once a second), so the status is current.
+      void engineLens.collect().then(() => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(`${JSON.stringify(status(), null, 2)}\n`);
+      });
+      return;
+    }
     if (req.method === 'POST' && ROUTES.has(path)) {
       proxy(req, res, path).catch(() => {
         if (!res.headersSent) res.writeHead(500).end();
@@ -152,9 +184,10 @@ export async function createGateway(options: {
     url: `http://${options.host ?? '127.0.0.1'}:${port}`,
     lenses: { engine: engineLens, gateway: gatewayLens },
     upstreams,
+    status,
     close: () =>
       new Promise<void>((resolve) => {
-        for (const s of sources) s?.close();
+        source.close();
         engineLens.close();
         gatewayLens.close();
         server.closeAllConnections();

@@ -13,10 +13,10 @@ async function main(): Promise<void> {
   const gateway = await createGateway(args);
   for (const u of gateway.upstreams)
     console.log(
-      `upstream ${u.url}: ${u.engine}${u.models.length ? ` (${u.models.join(', ')})` : ' (no models found yet)'}`,
+      `upstream ${u.url}: ${u.engine}${u.detection.by ? ` (by ${u.detection.by})` : ` — ${u.detection.message}`}${u.models.length ? `, ${u.models.join(', ')}` : ', no models found yet'}`,
     );
   console.log(
-    `gateway listening on ${gateway.url} — OpenAI API at ${gateway.url}/v1, metrics at ${gateway.url}/metrics`,
+    `gateway listening on ${gateway.url} — OpenAI API at ${gateway.url}/v1, metrics at ${gateway.url}/metrics, fleet status at ${gateway.url}/status`,
   );
   const stop = () => void gateway.close().then(() => process.exit(0));
   process.once('SIGINT', stop);

@@ -1,41 +1,58 @@
+import type { Lens } from '@inferlens/core';
+import {
+  type AutoSource,
+  type AutoTargetStatus,
+  createAutoSource,
+  type Detection,
+} from '@inferlens/engine-source';
+import { llamacppAdapter } from '@inferlens/llamacpp';
+import { sglangAdapter } from '@inferlens/sglang';
+import { tgiAdapter } from '@inferlens/tgi';
+import { vllmAdapter } from '@inferlens/vllm';
 import type { EngineKind, Upstream } from './args.js';
 
 export interface ResolvedUpstream {
   url: string;
-  engine: EngineKind;
-  /** Models it serves (vLLM's /v1/models, TGI's /info model_id); empty when it could not say. */
+  /** `unknown` when neither its metric names nor its endpoints told the engine. */
+  engine: EngineKind | 'unknown';
+  /** Models it serves (`/v1/models`, TGI's `/info`, llama.cpp's `/props`); empty when it could not say. */
   models: string[];
+  detection: Detection;
 }
 
-async function json(url: string): Promise<unknown> {
-  const res = await fetch(url, { signal: AbortSignal.timeout(3000) });
-  if (!res.ok) throw new Error(`HTTP ${res.status}`);
-  return res.json();
-}
+/** The four engine adapters; detection tries them by metric names, then by their endpoints. */
+export const ADAPTERS = [vllmAdapter, tgiAdapter(), sglangAdapter, llamacppAdapter];
 
 /**
- * Finds each upstream's engine and models: TGI answers `/info` with a `model_id`; vLLM lists its
- * models at `/v1/models`. An upstream that answers neither is assumed to be vLLM and is still
- * scraped, so it shows up as down instead of disappearing.
+ * One auto-mode source over every upstream: each upstream's engine is detected (or forced by its
+ * `engine=` prefix) and it is scraped by that engine's adapter into `lens`.
  */
-export async function resolveUpstream(u: Upstream): Promise<ResolvedUpstream> {
-  if (u.engine !== 'vllm') {
-    try {
-      const info = (await json(`${u.url}/info`)) as { model_id?: unknown };
-      if (typeof info.model_id === 'string')
-        return { url: u.url, engine: 'tgi', models: [info.model_id] };
-    } catch {}
-    if (u.engine === 'tgi') return { url: u.url, engine: 'tgi', models: [] };
-  }
-  try {
-    const list = (await json(`${u.url}/v1/models`)) as { data?: { id?: unknown }[] };
-    const models = (list.data ?? [])
-      .map((m) => m.id)
-      .filter((id): id is string => typeof id === 'string');
-    return { url: u.url, engine: 'vllm', models };
-  } catch {
-    return { url: u.url, engine: 'vllm', models: [] };
-  }
+export async function fleetSource(
+  lens: Lens,
+  upstreams: readonly Upstream[],
+): Promise<{ source: AutoSource; resolved: ResolvedUpstream[] }> {
+  const source = await createAutoSource(ADAPTERS, {
+    lens,
+    targets: upstreams.map((u) => ({ url: u.url, name: new URL(u.url).host, engine: u.engine })),
+    timeoutMs: 3000,
+  });
+  return { source, resolved: resolve(upstreams, source.status()) };
+}
+
+/** Upstreams with what detection found, in the order given. */
+export function resolve(
+  upstreams: readonly Upstream[],
+  status: readonly AutoTargetStatus[],
+): ResolvedUpstream[] {
+  return upstreams.map((u) => {
+    const st = status.find((s) => s.url === u.url)!;
+    return {
+      url: u.url,
+      engine: (st.detection.engine ?? 'unknown') as EngineKind | 'unknown',
+      models: st.detection.models,
+      detection: st.detection,
+    };
+  });
 }
 
 /** Picks the upstream serving `model`, else the next one in turn. */

@@ -1,5 +1,9 @@
+export type { AutoSource, AutoSourceOptions, AutoTarget, AutoTargetStatus } from './auto.js';
+export { createAutoSource } from './auto.js';
 export type { ChunkReading } from './chunks.js';
 export { errorTypeOf, mapFinishReason, readOpenAIChunk, readTgiEvent } from './chunks.js';
+export type { Detection } from './detect.js';
+export { detectEngine } from './detect.js';
 export type { DropReason, Drops } from './drops.js';
 export { DROP_REASONS, STANDARD_ROWS } from './drops.js';
 export type { FetchLimits, FetchOutcome, ScrapeErrorReason } from './fetch.js';

@@ -31,6 +31,16 @@ export interface EngineAdapter {
   readonly engine: string;
   /** Sample-name prefixes only this engine writes (`vllm:`): how auto mode tells engines apart. */
   readonly metricPrefixes?: readonly string[];
+  /**
+   * An endpoint only this engine answers this way, for auto mode when `/metrics` cannot tell
+   * (TGI's `/info`, llama.cpp's `/props`): `test` says whether the JSON is this engine's, `model`
+   * reads the served model from it.
+   */
+  readonly probe?: {
+    readonly path: string;
+    test(json: unknown): boolean;
+    model?(json: unknown): string | undefined;
+  };
   /** Package name for setup errors (`@inferlens/vllm`). */
   readonly packageName: string;
   /** Runs before each `/metrics` fetch (TGI refreshes `/info`); failures must not throw. */
@@ -44,7 +54,7 @@ export interface EngineAdapter {
 }
 
 /** A failed scrape's reason, or a scrape that worked but filled no standard row. */
-export type SourceErrorReason = ScrapeErrorReason | 'no_standard_series';
+export type SourceErrorReason = ScrapeErrorReason | 'no_standard_series' | 'unknown_engine';
 
 /** What `onError` receives: the diagnostic channel of a source. */
 export interface SourceError {
@@ -74,8 +84,11 @@ export interface TargetStatus {
   standardSeries: number | undefined;
   /** What the last good scrape skipped, by reason (bad lines, incomplete histograms, …). */
   dropped: Drops;
-  /** Set while the target is up but not useful: its scrape filled no standard row. */
-  problem: 'no_standard_series' | undefined;
+  /**
+   * Set while the target is not useful though it may be up: its scrape filled no standard row, or
+   * auto mode could not tell its engine.
+   */
+  problem: 'no_standard_series' | 'unknown_engine' | undefined;
 }
 
 export interface TargetSettings extends FetchLimits {

@@ -4,7 +4,7 @@ import type {
   SnapshotBuilder,
   TargetContext,
 } from '@inferlens/engine-source';
-import { modelOf, refreshModel } from './model.js';
+import { modelFromProps, modelOf, refreshModel } from './model.js';
 import {
   LLAMACPP_GAUGES,
   LLAMACPP_GENERATED,
@@ -49,6 +49,14 @@ export function normalizeLlamacpp(
 export const llamacppAdapter: EngineAdapter = {
   engine: 'llamacpp',
   metricPrefixes: ['llamacpp:'],
+  // llama-server's /props carries its slots' default generation settings.
+  probe: {
+    path: '/props',
+    test: (json) =>
+      typeof (json as { default_generation_settings?: unknown } | null)
+        ?.default_generation_settings === 'object',
+    model: modelFromProps,
+  },
   packageName: '@inferlens/llamacpp',
   prepare: refreshModel,
   normalize: normalizeLlamacpp,

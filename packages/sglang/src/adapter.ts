@@ -88,6 +88,16 @@ export function normalizeSglang(
 export const sglangAdapter: EngineAdapter = {
   engine: 'sglang',
   metricPrefixes: ['sglang:'],
+  // SGLang's own /get_model_info: the model path and whether it generates.
+  probe: {
+    path: '/get_model_info',
+    test: (json) =>
+      typeof (json as { is_generation?: unknown } | null)?.is_generation === 'boolean',
+    model: (json) => {
+      const path = (json as { model_path?: unknown }).model_path;
+      return typeof path === 'string' ? path : undefined;
+    },
+  },
   packageName: '@inferlens/sglang',
   normalize: normalizeSglang,
 };

@@ -86,6 +86,12 @@ export function tgiAdapter(): EngineAdapter & { infoOf(target: string): TgiInfo 
   return {
     engine: 'tgi',
     metricPrefixes: ['tgi_'],
+    // Only TGI answers /info with a model_id and its token limits.
+    probe: {
+      path: '/info',
+      test: (json) => readTgiInfo(json)?.maxTotalTokens !== undefined,
+      model: (json) => readTgiInfo(json)?.modelId,
+    },
     packageName: '@inferlens/tgi',
     async prepare(target) {
       const data = target.data as TgiTargetData;
