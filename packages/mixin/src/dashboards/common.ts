@@ -126,7 +126,6 @@ export function labelVariable(
     .label(v.label)
     .datasource(DATASOURCE)
     .query(query)
-    .definition(query)
     .multi(true)
     .includeAll(true)
     .allValue('.*')

@@ -25,6 +25,14 @@ export function dashboards(c: MixinConfig): { file: string; dashboard: Dashboard
     { file: 'llm-http.json', dashboard: httpDashboard(c) },
   ];
   if (enabledSlos(c).length) list.push({ file: 'llm-slo.json', dashboard: sloDashboard(c) });
+  for (const { dashboard } of list) {
+    // The SDK writes the interval-variable fields (auto, auto_min, auto_count) on every variable;
+    // Grafana's dashboard schema has them on none of the kinds used here, so they are left out.
+    for (const v of dashboard.templating?.list ?? [])
+      if (v.type !== 'interval')
+        for (const k of ['auto', 'auto_min', 'auto_count'])
+          delete (v as Record<string, unknown>)[k];
+  }
   for (const { dashboard } of list)
     if ((dashboard.uid ?? '').length > MAX_UID)
       fail(
