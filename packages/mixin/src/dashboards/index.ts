@@ -31,7 +31,7 @@ export function dashboards(c: MixinConfig): { file: string; dashboard: Dashboard
     for (const v of dashboard.templating?.list ?? [])
       if (v.type !== 'interval')
         for (const k of ['auto', 'auto_min', 'auto_count'])
-          delete (v as Record<string, unknown>)[k];
+          delete (v as unknown as Record<string, unknown>)[k];
   }
   for (const { dashboard } of list)
     if ((dashboard.uid ?? '').length > MAX_UID)
