@@ -119,9 +119,10 @@ function tally(entries: Seen[]): Record<string, number> {
 
 const sum = (entries: Seen[], f: (e: Seen) => number) => entries.reduce((a, e) => a + f(e), 0);
 
-function meterTotal(sequences: readonly LlamaContextSequence[]): number {
+function meterTotal(sequences: readonly LlamaContextSequence[], kind?: 'input'): number {
   let n = 0;
-  for (const s of sequences) n += s.tokenMeter.usedInputTokens + s.tokenMeter.usedOutputTokens;
+  for (const s of sequences)
+    n += s.tokenMeter.usedInputTokens + (kind === 'input' ? 0 : s.tokenMeter.usedOutputTokens);
   return n;
 }
 
@@ -148,6 +149,10 @@ describe('instrumentLlama on a real context (4 sequences, 1 thread)', () => {
       itl: h.interTokenLatency.count,
       steps: h.iterationTokens.sum,
       meters: meterTotal(scheduler.slots.map((s) => s.sequence)),
+      input: meterTotal(
+        scheduler.slots.map((s) => s.sequence),
+        'input',
+      ),
       length: h.finished('length').value, // the dry run
     };
 
@@ -199,6 +204,16 @@ describe('instrumentLlama on a real context (4 sequences, 1 thread)', () => {
     // word) on the sequences whose last request had it.
     const sharedTokens = engine.model.tokenize(shared, false, 'trimLeadingSpace').length;
     expect(Math.max(...wave2.map((e) => e.reused))).toBeGreaterThanOrEqual(sharedTokens);
+
+    // The token meters: a prompt's evaluated tokens are metered as input, but for its last one,
+    // which carries the logits of the first sampled token (generated tokens are all output).
+    const processed =
+      h.promptTokens.value - base.prompt - (h.promptTokensCached.value - base.cached);
+    const input = meterTotal(
+      scheduler.slots.map((s) => s.sequence),
+      'input',
+    );
+    expect(input - base.input).toBe(processed - seen.length);
 
     // Engine steps: every token in a batch is metered as input or output on its sequence.
     const meters = meterTotal(scheduler.slots.map((s) => s.sequence));
