@@ -267,19 +267,19 @@ export const ALERTS: readonly AlertSpec[] = [
     name: 'HTTPLatencyHigh',
     severity: 'warning',
     for: '10m',
+    // Time to first byte, not duration: a streamed LLM response lasts as long as its answer, so its
+    // duration says nothing about the server; the first byte does, and for a response written at
+    // once the two are about the same.
     expr: (x, t) =>
-      `histogram_quantile(0.95, sum ${by(['namespace', 'job', 'route', 'le'])} (${recorded.httpHistogram('httpRequestDuration', 'bucket', x.w)})) > ${t.httpLatencyP95Seconds}`,
-    summary:
-      'p95 response time of {{ $labels.route }} on {{ $labels.job }} is ' +
-      valueText('seconds') +
-      '.',
+      `histogram_quantile(0.95, sum ${by(['namespace', 'job', 'route', 'le'])} (${recorded.httpHistogram('httpTimeToFirstByte', 'bucket', x.w)})) > ${t.httpLatencyP95Seconds}`,
+    summary: `p95 time to first byte of {{ $labels.route }} on {{ $labels.job }} is ${valueText('seconds')}.`,
     description: (t) =>
-      `95 % of requests to {{ $labels.route }} took up to {{ $value | humanizeDuration }} to their last byte, above ${t.httpLatencyP95Seconds} s, for 10 minutes. Streaming routes end with their stream: set this alert's threshold for them, or filter them with the mixin's selector.`,
-    threshold: (t) => `p95 HTTP response time > ${t.httpLatencyP95Seconds} s for 10m`,
+      `95 % of requests to {{ $labels.route }} waited up to {{ $value | humanizeDuration }} for the first byte of their response, above ${t.httpLatencyP95Seconds} s, for 10 minutes. For a streamed response that is the wait before the stream starts; for others, about the whole response time.`,
+    threshold: (t) => `p95 HTTP time to first byte > ${t.httpLatencyP95Seconds} s for 10m`,
     test: (t) => ({
       series: histogramSeries(
-        metric('httpRequestDuration'),
-        { job: W.job, method: 'GET', route: '/v1/models', status: '200', outcome: 'completed' },
+        metric('httpTimeToFirstByte'),
+        { job: W.job, method: 'GET', route: '/v1/models' },
         t.httpLatencyP95Seconds,
       ),
       fire: 1,
@@ -289,16 +289,16 @@ export const ALERTS: readonly AlertSpec[] = [
     }),
     runbook: {
       meaning:
-        'An HTTP route answers slowly at the 95th percentile (to the last byte of the body).',
-      impact: 'Clients wait; those with short timeouts fail.',
+        'An HTTP route is slow to start its response at the 95th percentile: the time from the request reaching the server to the first byte of the body. For a streamed completion that is the wait before the first event.',
+      impact: 'Clients wait before anything happens; those with short timeouts fail.',
       diagnosis: [
-        'Open the HTTP dashboard: which routes, which status codes, and is time to first byte also high?',
-        'A high duration with a low time to first byte is a long stream, not a slow server.',
-        'Check in-flight requests and the event loop of the process (CPU, GC).',
+        'Open the HTTP dashboard: which routes, which status codes; compare "Time to first byte" with "Requests in flight".',
+        'On an LLM route, compare with the LLM overview: queue time and TTFT rising together mean the engine is saturated.',
+        'Check the event loop and CPU of the process (GC pauses, a large synchronous scrape).',
       ],
       mitigation: [
-        'Scale out the service; move slow work off the request path.',
-        'For streaming routes, raise the threshold or exclude them with the mixin selector.',
+        'Scale out the service or the engine behind it; move slow work off the request path.',
+        'Shed load early (429) rather than keep requests waiting.',
       ],
     },
   },

@@ -24,7 +24,7 @@ export interface Thresholds {
   gpuMemoryCritical: number;
   /** p95 end-to-end request latency in seconds (default 10). */
   e2eLatencyP95Seconds: number;
-  /** p95 HTTP response time in seconds (default 1). */
+  /** p95 HTTP time to first byte in seconds (default 1): for a stream, the wait before it starts. */
   httpLatencyP95Seconds: number;
   /** Share of LLM requests that failed, and of HTTP requests answered 5xx (default 0.05). */
   errorRatio: number;
