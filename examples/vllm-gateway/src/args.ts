@@ -8,10 +8,14 @@ export interface Upstream {
   url: string;
   /** Forced with `vllm=`, `tgi=`, `sglang=` or `llamacpp=`; otherwise detected (metric names first). */
   engine: EngineKind | undefined;
+  /** Labels for its series (from file_sd). */
+  labels?: Record<string, string>;
 }
 
 export interface GatewayArgs {
   upstreams: Upstream[];
+  /** A Prometheus file_sd file (JSON or YAML) with more upstreams, re-read when it changes. */
+  fileSd?: string;
   port: number;
   host: string;
 }
@@ -22,6 +26,8 @@ export const USAGE = `Usage: pnpm start -- --upstream <url> [--upstream <url> â€
                      TGI, SGLang, llama.cpp) is detected from its metric names; prefix with
                      vllm=, tgi=, sglang= or llamacpp= to skip detection
                      (e.g. --upstream llamacpp=http://10.0.0.9:8080)
+  --file-sd <path>   upstreams from a Prometheus file_sd file (JSON or YAML), re-read when it
+                     changes; its labels label each target's series (__engine__ skips detection)
   --port <n>         port to listen on (default 8080; 0 picks a free one)
   --host <addr>      address to bind (default 127.0.0.1)
   --help             show this text`;
@@ -39,6 +45,7 @@ export function parseCli(argv: readonly string[]): GatewayArgs | 'help' {
     strict: true,
     options: {
       upstream: { type: 'string', multiple: true },
+      'file-sd': { type: 'string' },
       port: { type: 'string', default: '8080' },
       host: { type: 'string', default: '127.0.0.1' },
       help: { type: 'boolean', short: 'h' },
@@ -46,11 +53,13 @@ export function parseCli(argv: readonly string[]): GatewayArgs | 'help' {
   });
   if (values.help) return 'help';
   const upstreams = (values.upstream ?? []).map(parseUpstream);
-  if (upstreams.length === 0) throw new Error('give at least one --upstream <url>');
+  const fileSd = values['file-sd'];
+  if (upstreams.length === 0 && fileSd === undefined)
+    throw new Error('give at least one --upstream <url> (or a --file-sd <path>)');
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`--port: ${values.port} is not a port`);
-  return { upstreams, port, host: values.host ?? '127.0.0.1' };
+  return { upstreams, port, host: values.host ?? '127.0.0.1', fileSd };
 }
 
 function parseUpstream(raw: string): Upstream {

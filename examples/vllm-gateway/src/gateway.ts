@@ -9,13 +9,15 @@ import {
 } from '@inferlens/core';
 import { readOpenAIChunk, timeSseBytes } from '@inferlens/engine-source';
 import type { Upstream } from './args.js';
-import { fleetSource, type ResolvedUpstream, router } from './upstreams.js';
+import { watchFileSd } from './file-sd.js';
+import { autoTarget, fleetSource, type ResolvedUpstream, resolve, router } from './upstreams.js';
 
 export interface Gateway {
   url: string;
   /** `engine`: the upstreams' own metrics, mirrored; `gateway`: what the gateway measured. */
   lenses: { engine: Lens; gateway: Lens };
-  upstreams: ResolvedUpstream[];
+  /** The upstreams now: the static ones, then those of the file_sd file. */
+  readonly upstreams: ResolvedUpstream[];
   /** Every upstream's engine, how it was told, health, standard series and skipped lines. */
   status(): FleetStatus[];
   close(): Promise<void>;
@@ -62,14 +64,45 @@ export interface FleetStatus {
  */
 export async function createGateway(options: {
   upstreams: Upstream[];
+  /** A Prometheus file_sd file (JSON or YAML) with more upstreams, re-read when it changes. */
+  fileSd?: string;
+  /** How often the file_sd file is checked (default 5000 ms). */
+  fileSdIntervalMs?: number;
+  /** Where file_sd problems go (default console.error). */
+  onError?: (error: Error) => void;
   port?: number;
   host?: string;
 }): Promise<Gateway> {
   const engineLens = createLens({ engine: 'vllm', constLabels: { vantage: 'engine' } });
   const gatewayLens = createLens({ engine: 'gateway', constLabels: { vantage: 'gateway' } });
   // Each upstream's engine is told by its metric names (then /info, /props, /v1/models' owner).
-  const { source, resolved: upstreams } = await fleetSource(engineLens, options.upstreams);
-  const pick = router(upstreams);
+  const source = await fleetSource(engineLens, options.upstreams);
+  let discovered: Upstream[] = [];
+  const all = () => [...options.upstreams, ...discovered];
+  let upstreams = resolve(all(), source.status());
+  const discovery =
+    options.fileSd === undefined
+      ? undefined
+      : watchFileSd(
+          options.fileSd,
+          async (targets) => {
+            discovered = targets
+              .filter((t) => !options.upstreams.some((u) => u.url === t.url))
+              .map((t) => ({
+                url: t.url,
+                engine: t.engine as Upstream['engine'],
+                labels: t.labels,
+              }));
+            await source.setTargets(all().map(autoTarget));
+            upstreams = resolve(all(), source.status());
+          },
+          {
+            intervalMs: options.fileSdIntervalMs,
+            onError: options.onError ?? ((e) => console.error(e.message)),
+          },
+        );
+  await discovery?.ready;
+  const pick = router(() => upstreams);
   const status = (): FleetStatus[] =>
     source.status().map((s) => ({
       target: s.target,
@@ -98,6 +131,12 @@ export async function createGateway(options: {
     }
     const model = typeof body.model === 'string' ? body.model : undefined;
     const up = pick(model);
+    if (!up) {
+      res
+        .writeHead(503, { 'content-type': 'application/json' })
+        .end('{"error":{"message":"no upstream"}}');
+      return;
+    }
     const tracker: RequestTracker = gatewayLens.request({
       model: model ?? up.models[0] ?? 'unknown',
       engine: up.engine,
@@ -183,10 +222,13 @@ export async function createGateway(options: {
   return {
     url: `http://${options.host ?? '127.0.0.1'}:${port}`,
     lenses: { engine: engineLens, gateway: gatewayLens },
-    upstreams,
+    get upstreams() {
+      return upstreams;
+    },
     status,
     close: () =>
       new Promise<void>((resolve) => {
+        discovery?.close();
         source.close();
         engineLens.close();
         gatewayLens.close();

@@ -1,6 +1,7 @@
 import type { Lens } from '@inferlens/core';
 import {
   type AutoSource,
+  type AutoTarget,
   type AutoTargetStatus,
   createAutoSource,
   type Detection,
@@ -27,25 +28,22 @@ export const ADAPTERS = [vllmAdapter, tgiAdapter(), sglangAdapter, llamacppAdapt
  * One auto-mode source over every upstream: each upstream's engine is detected (or forced by its
  * `engine=` prefix) and it is scraped by that engine's adapter into `lens`.
  */
-export async function fleetSource(
-  lens: Lens,
-  upstreams: readonly Upstream[],
-): Promise<{ source: AutoSource; resolved: ResolvedUpstream[] }> {
-  const source = await createAutoSource(ADAPTERS, {
-    lens,
-    targets: upstreams.map((u) => ({ url: u.url, name: new URL(u.url).host, engine: u.engine })),
-    timeoutMs: 3000,
-  });
-  return { source, resolved: resolve(upstreams, source.status()) };
+export async function fleetSource(lens: Lens, upstreams: readonly Upstream[]): Promise<AutoSource> {
+  return createAutoSource(ADAPTERS, { lens, targets: upstreams.map(autoTarget), timeoutMs: 3000 });
 }
 
-/** Upstreams with what detection found, in the order given. */
+export function autoTarget(u: Upstream): AutoTarget {
+  return { url: u.url, name: new URL(u.url).host, engine: u.engine, labels: u.labels };
+}
+
+/** Upstreams with what detection found, in the order given (those not scraped yet left out). */
 export function resolve(
   upstreams: readonly Upstream[],
   status: readonly AutoTargetStatus[],
 ): ResolvedUpstream[] {
-  return upstreams.map((u) => {
-    const st = status.find((s) => s.url === u.url)!;
+  return upstreams.flatMap((u) => {
+    const st = status.find((s) => s.url === u.url);
+    if (!st) return [];
     return {
       url: u.url,
       engine: (st.detection.engine ?? 'unknown') as EngineKind | 'unknown',
@@ -55,12 +53,16 @@ export function resolve(
   });
 }
 
-/** Picks the upstream serving `model`, else the next one in turn. */
+/** Picks the upstream serving `model`, else the next one in turn; undefined when there is none. */
 export function router(
-  upstreams: readonly ResolvedUpstream[],
-): (model: string | undefined) => ResolvedUpstream {
+  upstreams: () => readonly ResolvedUpstream[],
+): (model: string | undefined) => ResolvedUpstream | undefined {
   let next = 0;
-  return (model) =>
-    upstreams.find((u) => model !== undefined && u.models.includes(model)) ??
-    upstreams[next++ % upstreams.length]!;
+  return (model) => {
+    const list = upstreams();
+    return (
+      list.find((u) => model !== undefined && u.models.includes(model)) ??
+      list[next++ % Math.max(list.length, 1)]
+    );
+  };
 }

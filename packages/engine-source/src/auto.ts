@@ -40,6 +40,10 @@ export interface AutoSource {
 
 const UNKNOWN = 'unknown';
 
+/** What makes a target the same one across `setTargets` calls. */
+const identity = (t: AutoTarget): string =>
+  JSON.stringify([t.name, t.url, t.engine, t.model, t.labels, t.headers]);
+
 interface Entry {
   spec: AutoTarget;
   name: string;
@@ -129,7 +133,7 @@ export async function createAutoSource(
     }
     for (const engine of new Set([...sources.keys(), ...groups.keys()])) {
       const want = groups.get(engine) ?? [];
-      const key = want.map((e) => `${e.name} ${e.spec.url}`).join('\n');
+      const key = want.map((e) => identity(e.spec)).join('\n');
       const have = sources.get(engine) as (EngineSource & { key?: string }) | undefined;
       if (have?.key === key) continue;
       have?.close();
@@ -157,10 +161,10 @@ export async function createAutoSource(
       return Promise.reject(error);
     }
     return serial(async () => {
-      const old = new Map(entries.map((e) => [`${e.name} ${e.spec.url} ${e.spec.engine}`, e]));
+      const old = new Map(entries.map((e) => [identity(e.spec), e]));
       entries = await Promise.all(
         specs.map(async (spec) => {
-          const kept = old.get(`${spec.name} ${spec.url} ${spec.engine}`);
+          const kept = old.get(identity(spec));
           return { spec, name: spec.name!, detection: kept?.detection ?? (await detect(spec)) };
         }),
       );

@@ -69,13 +69,21 @@ export class SnapshotBuilder {
   readonly #engine: string;
   readonly #target: string;
   readonly #limit: number;
+  readonly #extra: Pairs;
   readonly #series = new Map<string, Entry>();
   readonly #drops: Drops = {};
 
-  constructor(engine: string, target: string, limit: number) {
+  /** `extra`: the target's own labels (from discovery), written after `target` and `dp_rank`. */
+  constructor(
+    engine: string,
+    target: string,
+    limit: number,
+    extra?: Readonly<Record<string, string>>,
+  ) {
     this.#engine = engine;
     this.#target = target;
     this.#limit = limit;
+    this.#extra = Object.entries(extra ?? {}).filter(([, v]) => v !== '');
   }
 
   counter(id: MetricId, key: SeriesKey, value: number): void {
@@ -148,6 +156,8 @@ export class SnapshotBuilder {
     }
     if (!names.includes('target')) pairs.push(['target', this.#target]);
     if (key.dpRank !== undefined && key.dpRank !== '') pairs.push(['dp_rank', key.dpRank]);
+    // Discovery labels never replace a label the row or the source writes.
+    for (const [k, v] of this.#extra) if (!pairs.some(([n]) => n === k)) pairs.push([k, v]);
     return pairs;
   }
 }

@@ -11,6 +11,11 @@ export interface TargetOptions {
   model?: string;
   /** Extra request headers (e.g. an Authorization header in front of the engine). */
   headers?: Record<string, string>;
+  /**
+   * Labels added to this target's mirrored series (e.g. file_sd `labels`), after `target`; names
+   * must be Prometheus label names not starting with `__`; a label the series already has wins.
+   */
+  labels?: Record<string, string>;
 }
 
 export interface EngineSourceOptions {
@@ -115,13 +120,18 @@ export function createEngineSource(
     const name = spec.name ?? url!.host;
     if (names.has(name)) fail(`two targets are named "${name}"; give each a distinct name`);
     names.add(name);
+    for (const [k, v] of Object.entries(spec.labels ?? {}))
+      if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(k) || k.startsWith('__') || typeof v !== 'string')
+        fail(
+          `target "${name}": label ${JSON.stringify(k)} is not a label name with a string value`,
+        );
     const base = url!.href.replace(/\/+$/, '');
     targets.push(
       new Target(
         adapter,
         o.lens,
         { ...settings, headers: spec.headers },
-        { name, url: base, model: spec.model },
+        { name, url: base, model: spec.model, labels: spec.labels },
       ),
     );
   }

@@ -19,6 +19,8 @@ export interface TargetContext {
   readonly url: string;
   /** The model name configured for this target, if any (overrides what the engine says). */
   readonly model: string | undefined;
+  /** Extra labels of this target's mirrored series (discovery labels), after `target`. */
+  readonly labels?: Readonly<Record<string, string>>;
   /** Adapter-owned state that lives as long as the target (TGI keeps `/info` here). */
   readonly data: Record<string, unknown>;
   /** GETs a path of the target under the source's time and size limits. */
@@ -239,7 +241,12 @@ export class Target {
       };
     }
     const drops = lineDrops(text, parsed.errors, parsed.errorCount);
-    const out = new SnapshotBuilder(this.#adapter.engine, this.ctx.name, s.maxSeries);
+    const out = new SnapshotBuilder(
+      this.#adapter.engine,
+      this.ctx.name,
+      s.maxSeries,
+      this.ctx.labels,
+    );
     const samples = new SampleIndex(parsed);
     try {
       this.#adapter.normalize(samples, this.ctx, out, wall);

@@ -129,3 +129,32 @@ describe('a target that answers but fills no standard row', () => {
     src.close();
   });
 });
+
+describe('target labels (discovery)', () => {
+  it('label the target’s mirrored series after target, never replace the series’ own', async () => {
+    body = 'demo:running{model="a"} 3\n';
+    const lens = createLens({ engine: 'gateway' });
+    const src = createEngineSource(demo, {
+      lens,
+      targets: [{ url, name: 'd', labels: { zone: 'a', engine: 'not-this' } }],
+      scrapeOnCollect: false,
+    });
+    await src.refresh();
+    expect(src.mirrored('requestsRunning')?.[0]?.labels).toEqual([
+      ['model_name', 'a'],
+      ['engine', 'demo'],
+      ['target', 'd'],
+      ['zone', 'a'],
+    ]);
+    src.close();
+    const bad: Record<string, string>[] = [
+      { __meta: 'x' },
+      { 'bad-name': 'x' },
+      { n: 1 as unknown as string },
+    ];
+    for (const labels of bad)
+      expect(() => createEngineSource(demo, { lens, targets: [{ url, labels }] })).toThrow(
+        /^\[@inferlens\/demo\] target ".*": label .* is not a label name/,
+      );
+  });
+});
