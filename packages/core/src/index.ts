@@ -20,6 +20,8 @@ export type { ExtraLabels } from './labels.js';
 export type { ExtraLabelsOf, LabelsOf, LensOptions, ScrapeResult } from './lens.js';
 export { createLens, Lens } from './lens.js';
 export type { MirroredHistogram, MirroredSeries, MirrorSource } from './mirror.js';
+export type { BucketCounts } from './quantile.js';
+export { histogramQuantile } from './quantile.js';
 export type { LabelScope, MetricDefinition, MetricId, MetricKind, Schema } from './schema/index.js';
 export {
   LLM_LABELS,

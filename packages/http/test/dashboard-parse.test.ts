@@ -1,12 +1,10 @@
-import { createLens, schema } from '@inferlens/core';
+import { createLens, histogramQuantile, schema } from '@inferlens/core';
 import { describe, expect, it } from 'vitest';
 import { parseExposition } from '../src/dashboard/parse.js';
-import { addToBuckets, histogramQuantile } from '../src/dashboard/quantile.js';
+import { addToBuckets, type SeriesBuckets, seriesQuantile } from '../src/dashboard/quantile.js';
 import { stepBetween, windowOf } from '../src/dashboard/window.js';
 
 const REQUESTS = schema.httpRequests.prometheus;
-const buckets = (pairs: [number, number][]) => new Map(pairs);
-
 describe('parseExposition', () => {
   it('reads what core renders, in both formats, escapes and all', () => {
     const tricky = 'a "quoted" \\ back\nslash';
@@ -62,70 +60,63 @@ describe('parseExposition', () => {
   });
 });
 
-describe('histogramQuantile', () => {
-  it('interpolates inside the bucket the rank falls in, as Prometheus does', () => {
-    // 4 observations: 1 ≤ 0.1, 2 in (0.1, 0.5], 1 in (0.5, 1].
-    const h = buckets([
-      [0.1, 1],
-      [0.5, 3],
-      [1, 4],
-      [Number.POSITIVE_INFINITY, 4],
+describe('seriesQuantile over bucket samples', () => {
+  const sample = (labels: Record<string, string>, into: SeriesBuckets, v: number) =>
+    addToBuckets(into, labels, v);
+
+  it('keeps series apart and adds one series over steps, as increase() does', () => {
+    const into: SeriesBuckets = new Map();
+    sample({ route: '/a', le: '0.5' }, into, 2);
+    sample({ le: '0.5', route: '/a' }, into, 3); // the same series, labels in another order
+    sample({ route: '/a', le: '+Inf' }, into, 7);
+    sample({ route: '/b', le: '+Inf' }, into, 1);
+    sample({ route: '/a' }, into, 9); // no le: not a bucket
+    sample({ route: '/a', le: 'x' }, into, 9);
+    expect([...into.values()].map((m) => [...m])).toEqual([
+      [
+        [0.5, 5],
+        [Number.POSITIVE_INFINITY, 7],
+      ],
+      [[Number.POSITIVE_INFINITY, 1]],
     ]);
-    expect(histogramQuantile(0.5, h)).toBeCloseTo(0.3, 12); // rank 2: 0.1 + 0.4 × (1/2)
-    expect(histogramQuantile(0.25, h)).toBeCloseTo(0.1, 12); // rank 1: top of the first bucket
-    expect(histogramQuantile(0.1, h)).toBeCloseTo(0.04, 12); // rank 0.4 inside [0, 0.1]
-    expect(histogramQuantile(0.95, h)).toBeCloseTo(0.9, 12); // rank 3.8: 0.5 + 0.5 × 0.8
-    expect(histogramQuantile(1, h)).toBe(1);
   });
 
-  it('follows Prometheus at the edges', () => {
-    const inInf = buckets([
-      [1, 1],
-      [2, 1],
-      [Number.POSITIVE_INFINITY, 10],
-    ]);
-    expect(histogramQuantile(0.9, inInf)).toBe(2); // rank in +Inf: the highest finite bound
-    expect(histogramQuantile(0.5, buckets([[1, 3]]))).toBeNaN(); // no +Inf bucket
-    expect(
-      histogramQuantile(
-        0.5,
-        buckets([
-          [1, 0],
-          [Number.POSITIVE_INFINITY, 0],
-        ]),
-      ),
-    ).toBeNaN();
-    expect(histogramQuantile(-0.1, inInf)).toBe(Number.NEGATIVE_INFINITY);
-    expect(histogramQuantile(1.1, inInf)).toBe(Number.POSITIVE_INFINITY);
-    expect(histogramQuantile(Number.NaN, inInf)).toBeNaN();
-    // A count that went down with `le` (a scrape taken mid-update) is raised to the one below.
-    const dip = buckets([
-      [1, 4],
-      [2, 3],
-      [Number.POSITIVE_INFINITY, 4],
-    ]);
-    expect(histogramQuantile(0.75, dip)).toBeCloseTo(0.75, 12);
-    // Bounds arrive in any order (they are summed from several series).
-    const shuffled = buckets([
-      [Number.POSITIVE_INFINITY, 4],
-      [1, 4],
-      [0.5, 3],
-      [0.1, 1],
-    ]);
-    expect(histogramQuantile(0.5, shuffled)).toBeCloseTo(0.3, 12);
+  it('interpolates as Prometheus does, bounds in any order, and NaN without a +Inf bucket', () => {
+    const into: SeriesBuckets = new Map();
+    for (const [le, v] of [
+      ['+Inf', 4],
+      ['1', 4],
+      ['0.5', 3],
+      ['0.1', 1],
+    ] as const)
+      sample({ le }, into, v);
+    expect(seriesQuantile(0.5, into, histogramQuantile)).toBeCloseTo(0.3, 12);
+    const noInf: SeriesBuckets = new Map();
+    sample({ le: '1' }, noInf, 3);
+    expect(seriesQuantile(0.5, noInf, histogramQuantile)).toBeNaN();
   });
 
-  it('sums bucket samples by bound, as `sum by (le)` does', () => {
-    const into = new Map<number, number>();
-    addToBuckets(into, '0.5', 2);
-    addToBuckets(into, '0.5', 3);
-    addToBuckets(into, '+Inf', 7);
-    addToBuckets(into, undefined, 9);
-    addToBuckets(into, 'x', 9);
-    expect([...into]).toEqual([
-      [0.5, 5],
-      [Number.POSITIVE_INFINITY, 7],
-    ]);
+  it('combines series of different layouts (ours and TGI) without a 2560 s p95 for 2 s requests (#11)', () => {
+    const into: SeriesBuckets = new Map();
+    for (const [le, v] of [
+      ['0.5', 0],
+      ['1', 0],
+      ['2.5', 50],
+      ['5', 50],
+      ['+Inf', 50],
+    ] as const)
+      sample({ engine: 'inferlens', le }, into, v);
+    for (const [le, v] of [
+      ['0.64', 0],
+      ['2.56', 50],
+      ['40.96', 50],
+      ['2560', 50],
+      ['+Inf', 50],
+    ] as const)
+      sample({ engine: 'tgi', le }, into, v);
+    const p95 = seriesQuantile(0.95, into, histogramQuantile);
+    expect(p95).toBeGreaterThan(1.9);
+    expect(p95).toBeLessThanOrEqual(2.56);
   });
 });
 

@@ -1,14 +1,17 @@
-import { createLens, type Lens } from '@inferlens/core';
+import { createLens, histogramQuantile, type Lens } from '@inferlens/core';
 import { describe, expect, it } from 'vitest';
 import { dashboardNames } from '../src/dashboard/names.js';
 import { parseExposition } from '../src/dashboard/parse.js';
-import { addToBuckets, histogramQuantile } from '../src/dashboard/quantile.js';
+import { addToBuckets, type SeriesBuckets, seriesQuantile } from '../src/dashboard/quantile.js';
 import { httpView } from '../src/dashboard/view-http.js';
 import { llmView } from '../src/dashboard/view-llm.js';
 import { type Scrape, stepBetween, windowOf } from '../src/dashboard/window.js';
 import { prefixHttpNames } from '../src/prefix.js';
 
-const hist = { quantile: histogramQuantile, add: addToBuckets };
+const hist = {
+  quantile: (q: number, b: SeriesBuckets) => seriesQuantile(q, b, histogramQuantile),
+  add: addToBuckets,
+};
 
 /** Scrapes the lens as the page does: render, parse, diff against the previous scrape. */
 function scraper(lens: Lens, prefix = '', format: 'prometheus' | 'openmetrics' = 'prometheus') {

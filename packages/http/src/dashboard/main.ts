@@ -1,10 +1,12 @@
 // Browser code: the page's entry, inlined with `toString()` and called with the config and the
 // other browser functions (`lib`), since a call into another module does not survive `toString()`.
+
+import type { histogramQuantile } from '@inferlens/core';
 import type { StatusSummary } from '../status.js';
 import type { formatValue, sparklinePoints } from './format.js';
 import type { DashboardNames } from './names.js';
 import type { parseExposition } from './parse.js';
-import type { addToBuckets, histogramQuantile } from './quantile.js';
+import type { addToBuckets, seriesQuantile } from './quantile.js';
 import type {
   PageDocument,
   PageElement,
@@ -38,6 +40,7 @@ export interface DashboardLib {
   stepBetween: typeof stepBetween;
   windowOf: typeof windowOf;
   histogramQuantile: typeof histogramQuantile;
+  seriesQuantile: typeof seriesQuantile;
   addToBuckets: typeof addToBuckets;
   httpView: typeof httpView;
   llmView: typeof llmView;
@@ -83,7 +86,11 @@ export function dashboardMain(config: DashboardConfig, lib: DashboardLib): void 
   const ACCEPT = 'text/plain;version=0.0.4,application/openmetrics-text;q=0.5,*/*;q=0.1';
   const cumulative = new Set(config.names.cumulative);
   const fmt = { value: lib.formatValue, points: lib.sparklinePoints };
-  const hist = { quantile: lib.histogramQuantile, add: lib.addToBuckets };
+  const hist = {
+    quantile: (q: number, b: Parameters<typeof seriesQuantile>[1]) =>
+      lib.seriesQuantile(q, b, lib.histogramQuantile),
+    add: lib.addToBuckets,
+  };
   const history: Record<string, number[]> = {};
   const steps: Step[] = [];
   let previous: Scrape | undefined;

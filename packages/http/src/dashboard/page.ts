@@ -1,9 +1,10 @@
+import { histogramQuantile } from '@inferlens/core';
 import { formatValue, sparklinePoints } from './format.js';
 import { type DashboardConfig, type DashboardLib, dashboardMain } from './main.js';
 import { DASHBOARD_CSS, dashboardBody } from './markup.js';
 import { dashboardNames } from './names.js';
 import { parseExposition, parseNumber, parseSampleLine } from './parse.js';
-import { addToBuckets, histogramQuantile } from './quantile.js';
+import { addToBuckets, seriesQuantile } from './quantile.js';
 import { renderRows, renderScrape, renderStatus, renderTiles } from './render.js';
 import { httpView } from './view-http.js';
 import { llmView } from './view-llm.js';
@@ -15,6 +16,7 @@ const LIB: DashboardLib = {
   stepBetween,
   windowOf,
   histogramQuantile,
+  seriesQuantile,
   addToBuckets,
   httpView,
   llmView,

@@ -29,7 +29,7 @@ export interface HttpView {
  * scrape (in-flight). Routes with traffic in the window, busiest first, at most `maxRows`.
  *
  * @example
- * httpView(windowOf(steps), latest.samples, names, { quantile: histogramQuantile, add: addToBuckets }, 20);
+ * httpView(windowOf(steps), latest.samples, names, { quantile: (q, b) => seriesQuantile(q, b, histogramQuantile), add: addToBuckets }, 20);
  */
 export function httpView(
   window: Step | undefined,
@@ -48,8 +48,8 @@ export function httpView(
     total: 0,
     errors: 0,
     aborts: 0,
-    duration: new Map<number, number>(),
-    ttfb: new Map<number, number>(),
+    duration: new Map<string, Map<number, number>>(),
+    ttfb: new Map<string, Map<number, number>>(),
   });
   const all = fresh('', '');
   const routes = new Map<string, ReturnType<typeof fresh>>();
@@ -70,11 +70,11 @@ export function httpView(
         if (o === names.outcomes.aborted) t.aborts += s.value;
       }
     } else if (s.name === names.httpDurationBucket) {
-      hist.add(all.duration, s.labels.le, s.value);
-      hist.add(routeOf(s).duration, s.labels.le, s.value);
+      hist.add(all.duration, s.labels, s.value);
+      hist.add(routeOf(s).duration, s.labels, s.value);
     } else if (s.name === names.httpTtfbBucket) {
-      hist.add(all.ttfb, s.labels.le, s.value);
-      hist.add(routeOf(s).ttfb, s.labels.le, s.value);
+      hist.add(all.ttfb, s.labels, s.value);
+      hist.add(routeOf(s).ttfb, s.labels, s.value);
     }
   }
   let inFlight = 0;

@@ -28,7 +28,7 @@ export interface LlmView {
  * One row per model, by name, at most `maxRows`.
  *
  * @example
- * llmView(windowOf(steps), latest.samples, names, { quantile: histogramQuantile, add: addToBuckets }, 20);
+ * llmView(windowOf(steps), latest.samples, names, { quantile: (q, b) => seriesQuantile(q, b, histogramQuantile), add: addToBuckets }, 20);
  */
 export function llmView(
   window: Step | undefined,
@@ -46,7 +46,7 @@ export function llmView(
     kvCache: Number.NaN,
     finished: 0,
     tokens: 0,
-    ttft: new Map<number, number>(),
+    ttft: new Map<string, Map<number, number>>(),
   });
   const all = fresh('');
   const models = new Map<string, ReturnType<typeof fresh>>();
@@ -63,7 +63,7 @@ export function llmView(
   const fuller = (a: number, b: number): number => (Number.isNaN(a) ? b : Math.max(a, b));
   let errors = 0;
   let preemptions = 0;
-  const e2e = new Map<number, number>();
+  const e2e = new Map<string, Map<number, number>>();
   for (const s of window?.increases ?? []) {
     if (s.name === names.llmRequests) {
       all.finished += s.value;
@@ -72,10 +72,10 @@ export function llmView(
       all.tokens += s.value;
       modelOf(s).tokens += s.value;
     } else if (s.name === names.ttftBucket) {
-      hist.add(all.ttft, s.labels.le, s.value);
-      hist.add(modelOf(s).ttft, s.labels.le, s.value);
+      hist.add(all.ttft, s.labels, s.value);
+      hist.add(modelOf(s).ttft, s.labels, s.value);
     } else if (s.name === names.llmErrors) errors += s.value;
-    else if (s.name === names.e2eBucket) hist.add(e2e, s.labels.le, s.value);
+    else if (s.name === names.e2eBucket) hist.add(e2e, s.labels, s.value);
     else if (s.name === names.preemptions) preemptions += s.value;
   }
   for (const s of current) {
