@@ -1,5 +1,5 @@
 import type { Lens } from '@inferlens/core';
-import type { LlamaContext } from 'node-llama-cpp';
+import { LlamaContext } from 'node-llama-cpp';
 import { ContextObserver } from './observer.js';
 import { patchGenerationMethods } from './patch.js';
 
@@ -18,6 +18,8 @@ export interface LlamaInstrumentation {
   readonly model: string;
   /** Generations started and not yet ended. */
   readonly inFlight: number;
+  /** True when engine steps are observed (the context's batching strategy could be wrapped). */
+  readonly observesSteps: boolean;
   /** The KV-cache usage estimate now (also set at every step and every scrape). */
   kvCacheUsage(): number;
   /** Stops recording and undoes the context's patches; generations in flight are dropped as `stopped`. */
@@ -47,6 +49,12 @@ export function instrumentLlama(options: InstrumentLlamaOptions): LlamaInstrumen
   if (!context || typeof context.getSequence !== 'function')
     throw new Error('instrumentLlama: pass { context } from model.createContext()');
   if (context.disposed) throw new Error('instrumentLlama: the context is disposed');
+  // The wrapped methods are those of the node-llama-cpp this package imports; a context from
+  // another copy would never reach them.
+  if (!(context instanceof LlamaContext))
+    throw new Error(
+      'instrumentLlama: the context comes from another copy of node-llama-cpp than this package loads; install node-llama-cpp once (it is a peer dependency)',
+    );
   patchGenerationMethods();
   const model = options.model || context.model.filename || 'unknown';
   const observer = new ContextObserver(lens, context, model, options.steps !== false);
@@ -55,6 +63,7 @@ export function instrumentLlama(options: InstrumentLlamaOptions): LlamaInstrumen
     get inFlight() {
       return observer.active.size;
     },
+    observesSteps: observer.observesSteps,
     kvCacheUsage: () => observer.kvCacheUsage(),
     stop: () => observer.stop(),
   };

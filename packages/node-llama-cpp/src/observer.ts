@@ -33,6 +33,7 @@ export class ContextObserver {
   readonly handles: ModelHandles;
   readonly active = new Set<RequestTracker>();
   stopped = false;
+  observesSteps = false;
   readonly #sequences = new Set<LlamaContextSequence>();
   readonly #states = new WeakMap<LlamaContextSequence, SequenceState>();
   readonly #undo: (() => void)[] = [];
@@ -137,10 +138,15 @@ export class ContextObserver {
       h.batchSize.observe(step.sequences);
       this.sampleKvCache();
     };
-    holder.itemPrioritizationStrategy = observeStrategy(
-      original as Parameters<typeof observeStrategy>[0],
-      onStep,
-    );
+    try {
+      holder.itemPrioritizationStrategy = observeStrategy(
+        original as Parameters<typeof observeStrategy>[0],
+        onStep,
+      );
+    } catch {
+      return; // a strategy name this version does not know: leave the context as it is
+    }
+    this.observesSteps = true;
     this.#undo.push(() => {
       holder.itemPrioritizationStrategy = original;
     });

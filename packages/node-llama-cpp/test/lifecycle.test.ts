@@ -104,7 +104,12 @@ describe('instrumentLlama', () => {
   it('leaves contexts it was not given alone, and stop() undoes its patches', async () => {
     const context = await newContext();
     const ownGetSequence = Object.hasOwn(context, 'getSequence');
+    const batching = (context as unknown as { _batchingOptions: Record<string, unknown> })
+      ._batchingOptions;
+    const strategy = batching.itemPrioritizationStrategy;
     const inst = instrumentLlama({ lens: engine.lens, context, model: 'other' });
+    expect(inst.observesSteps).toBe(true);
+    expect(batching.itemPrioritizationStrategy).not.toBe(strategy);
     expect(() => instrumentLlama({ lens: engine.lens, context })).toThrow(/already instrumented/);
     const other = await newContext(1);
     const before = engine.lens.handles('other').generationTokens.value;
@@ -114,11 +119,14 @@ describe('instrumentLlama', () => {
     expect(engine.lens.handles('other').generationTokens.value).toBe(before);
     inst.stop();
     expect(Object.hasOwn(context, 'getSequence')).toBe(ownGetSequence);
+    expect(batching.itemPrioritizationStrategy).toBe(strategy);
     await new LlamaCompletion({ contextSequence: context.getSequence() }).generateCompletion('Hi', {
       maxTokens: 3,
     });
     expect(engine.lens.handles('other').generationTokens.value).toBe(before);
     expect(() => instrumentLlama({ lens: engine.lens, context: {} as never })).toThrow(/context/);
+    const foreign = { getSequence() {}, disposed: false } as never;
+    expect(() => instrumentLlama({ lens: engine.lens, context: foreign })).toThrow(/another copy/);
     await other.dispose();
     await context.dispose();
   });
