@@ -1,3 +1,4 @@
+import type { MetricId } from './schema/index.js';
 import type { CounterSeries, GaugeSeries, HistogramSeries } from './series.js';
 import type { Family, Store } from './store.js';
 
@@ -8,6 +9,8 @@ import type { Family, Store } from './store.js';
 export class ModelHandles {
   readonly model: string;
   readonly engine: string;
+  /** The per-request extra label values of this bundle (`lens.request({ labels })`), if any. */
+  readonly labels: Readonly<Record<string, string>> | undefined;
   readonly timeToFirstToken: HistogramSeries;
   readonly interTokenLatency: HistogramSeries;
   readonly timePerOutputToken: HistogramSeries;
@@ -35,26 +38,35 @@ export class ModelHandles {
   readonly #finished = new Map<string, CounterSeries>();
   readonly #errors = new Map<string, CounterSeries>();
 
-  constructor(store: Store, model: string, engine: string) {
+  /**
+   * `labels`: values of the extra labels declared for LLM rows (`createLens({ extraLabels })`), per
+   * request: a LoRA adapter, a tenant. Each row takes the ones declared for it; the rest stay absent.
+   */
+  constructor(
+    store: Store,
+    model: string,
+    engine: string,
+    labels?: Readonly<Record<string, string>>,
+  ) {
     this.#store = store;
     this.model = model;
     this.engine = engine;
-    const v = [model, engine];
-    this.timeToFirstToken = store.family('timeToFirstToken').series(v);
-    this.interTokenLatency = store.family('interTokenLatency').series(v);
-    this.timePerOutputToken = store.family('timePerOutputToken').series(v);
-    this.e2eRequestLatency = store.family('e2eRequestLatency').series(v);
-    this.requestQueueTime = store.family('requestQueueTime').series(v);
-    this.requestPrefillTime = store.family('requestPrefillTime').series(v);
-    this.requestDecodeTime = store.family('requestDecodeTime').series(v);
-    this.requestInferenceTime = store.family('requestInferenceTime').series(v);
-    this.requestPromptTokens = store.family('requestPromptTokens').series(v);
-    this.requestGenerationTokens = store.family('requestGenerationTokens').series(v);
-    this.promptTokens = store.family('promptTokens').series(v);
-    this.generationTokens = store.family('generationTokens').series(v);
-    this.preemptions = store.family('preemptions').series(v);
-    this.requestsRunning = store.family('requestsRunning').series(v);
-    this.requestsWaiting = store.family('requestsWaiting').series(v);
+    this.labels = labels;
+    this.timeToFirstToken = this.#own('timeToFirstToken');
+    this.interTokenLatency = this.#own('interTokenLatency');
+    this.timePerOutputToken = this.#own('timePerOutputToken');
+    this.e2eRequestLatency = this.#own('e2eRequestLatency');
+    this.requestQueueTime = this.#own('requestQueueTime');
+    this.requestPrefillTime = this.#own('requestPrefillTime');
+    this.requestDecodeTime = this.#own('requestDecodeTime');
+    this.requestInferenceTime = this.#own('requestInferenceTime');
+    this.requestPromptTokens = this.#own('requestPromptTokens');
+    this.requestGenerationTokens = this.#own('requestGenerationTokens');
+    this.promptTokens = this.#own('promptTokens');
+    this.generationTokens = this.#own('generationTokens');
+    this.preemptions = this.#own('preemptions');
+    this.requestsRunning = this.#own('requestsRunning');
+    this.requestsWaiting = this.#own('requestsWaiting');
   }
 
   get promptTokensCached(): CounterSeries {
@@ -76,32 +88,25 @@ export class ModelHandles {
     return (this.#batchSize ??= this.#own('batchSize'));
   }
 
-  #own<
-    Id extends
-      | 'promptTokensCached'
-      | 'prefixCacheQueries'
-      | 'prefixCacheHits'
-      | 'kvCacheUsage'
-      | 'iterationTokens'
-      | 'batchSize',
-  >(id: Id): ReturnType<Family<Id>['series']> {
-    return this.#store.family(id).series([this.model, this.engine]);
+  /** The series of an LLM row for this bundle: model, engine, the row's own values, the extras. */
+  #own<Id extends MetricId>(id: Id, ...row: string[]): ReturnType<Family<Id>['series']> {
+    const family = this.#store.family(id);
+    const values = [this.model, this.engine, ...row];
+    const labels = this.labels;
+    if (labels !== undefined) for (const n of family.extraLabelNames) values.push(labels[n] ?? '');
+    return family.series(values);
   }
 
   /** `llm_requests_total{finish_reason}`; one small map lookup per finished request. */
   finished(reason: string): CounterSeries {
     reason = this.#store.labelValue(reason);
-    return cached(this.#finished, reason, () =>
-      this.#store.family('requests').series([this.model, this.engine, reason]),
-    );
+    return cached(this.#finished, reason, () => this.#own('requests', reason));
   }
 
   /** `llm_request_errors_total{error_type}`. */
   errors(errorType: string): CounterSeries {
     errorType = this.#store.labelValue(errorType);
-    return cached(this.#errors, errorType, () =>
-      this.#store.family('requestErrors').series([this.model, this.engine, errorType]),
-    );
+    return cached(this.#errors, errorType, () => this.#own('requestErrors', errorType));
   }
 }
 

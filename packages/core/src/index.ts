@@ -17,7 +17,13 @@ export {
   DEFAULT_MAX_LABEL_VALUE_BYTES,
 } from './label-bound.js';
 export type { ExtraLabels } from './labels.js';
-export type { ExtraLabelsOf, LabelsOf, LensOptions, ScrapeResult } from './lens.js';
+export type {
+  ExtraLabelsOf,
+  LabelsOf,
+  LensOptions,
+  RequestOptions,
+  ScrapeResult,
+} from './lens.js';
 export { createLens, Lens } from './lens.js';
 export type { MirroredHistogram, MirroredSeries, MirrorSource } from './mirror.js';
 export type { BucketCounts } from './quantile.js';

@@ -10,7 +10,13 @@ export type RequestId = string | number;
  */
 export interface EngineEvents {
   /** A request arrived and waits for the scheduler. The first event of every request. */
-  queued: { id: RequestId; model?: string; time?: number };
+  queued: {
+    id: RequestId;
+    model?: string;
+    time?: number;
+    /** Values of extra labels declared for LLM rows (see `lens.request({ labels })`). */
+    labels?: Readonly<Record<string, string>>;
+  };
   /** The scheduler put the request in the running batch (again, after a preemption). */
   scheduled: { id: RequestId; time?: number };
   /** The first output; `tokens` defaults to 1. */
@@ -120,7 +126,11 @@ export function instrument(engine: EventSource, options: InstrumentOptions): Ins
       if (id === undefined) return lens.drop('invalid_event');
       if (live.has(id)) return lens.drop('duplicate');
       const e = p as EngineEvents['queued'];
-      const t = lens.request({ model: e.model ?? defaultModel ?? 'unknown', time: e.time });
+      const t = lens.request({
+        model: e.model ?? defaultModel ?? 'unknown',
+        time: e.time,
+        labels: e.labels,
+      });
       t.onEnd = () => live.delete(id);
       live.set(id, t);
       t.queued(e.time);

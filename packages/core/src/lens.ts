@@ -48,6 +48,17 @@ export type LabelsOf<Id extends MetricId, Extra extends string = never> = Partia
   >
 >;
 
+/** What {@link Lens.request} takes. */
+export interface RequestOptions {
+  model: string;
+  /** The `engine` label, when it differs from the lens's. */
+  engine?: string;
+  /** Arrival, in lens-clock milliseconds (default now). */
+  time?: number;
+  /** This request's values of extra labels declared for LLM rows (`extraLabels`). */
+  labels?: Readonly<Record<string, string>>;
+}
+
 export interface ScrapeResult {
   contentType: string;
   body: string;
@@ -79,6 +90,8 @@ export class Lens<X extends ExtraLabels = {}> {
   readonly #drops: Record<DropReason, CounterSeries>;
   readonly #hooks = new Set<CollectHook>();
   readonly #maxActive: number;
+  /** Extra label names declared on any LLM row: what `request({ labels })` accepts. */
+  readonly #llmExtra: readonly string[];
   #sweeper: unknown;
   #closed = false;
 
@@ -94,6 +107,9 @@ export class Lens<X extends ExtraLabels = {}> {
     this.engine = options.engine;
     this.requestTimeoutMs = timeout;
     this.#maxActive = maxActive;
+    const extra = new Set<string>();
+    for (const id of LLM_IDS) for (const n of this.store.family(id).extraLabelNames) extra.add(n);
+    this.#llmExtra = [...extra];
     const dropped = this.store.family('eventsDropped');
     const reasons: DropReason[] = [
       'unknown_id',
@@ -132,20 +148,35 @@ export class Lens<X extends ExtraLabels = {}> {
 
   /**
    * Starts tracking one request; arrival is now (or `time`). Resolves the model's series once per
-   * model, then the tracker records without lookups.
+   * model (and per set of `labels`), then the tracker records without lookups.
+   *
+   * `labels` gives this request's values of extra labels declared for LLM rows with
+   * `createLens({ extraLabels })`: a LoRA adapter, a tenant, a model version. Each row takes the
+   * ones declared for it. Values are bounded like every label (length, and the row's series
+   * limit); a name no LLM row declares is counted as `invalid_event` and left out.
+   *
+   * @example
+   * const lens = createLens({ engine: 'vllm', extraLabels: { requests: ['lora'], timeToFirstToken: ['lora'] } });
+   * const r = lens.request({ model: 'llama-3-8b', labels: { lora: 'sql-adapter' } });
    */
-  request(options: { model: string; engine?: string; time?: number }): RequestTracker {
+  request(options: RequestOptions): RequestTracker {
     let model: unknown;
     let engine: unknown;
     let time: unknown;
+    let labels: unknown;
     try {
       model = options?.model;
       engine = options?.engine;
       time = options?.time;
+      labels = options?.labels;
     } catch {
       this.drop('invalid_event');
     }
-    const handles = this.handles(model as string | undefined, engine as string | undefined);
+    const handles = this.handles(
+      model as string | undefined,
+      engine as string | undefined,
+      labels as RequestOptions['labels'],
+    );
     // One clock read per request keeps `seen` fresh even for engines that pass every time.
     const now = this.#ctx.now();
     let t = now;
@@ -159,19 +190,51 @@ export class Lens<X extends ExtraLabels = {}> {
     return new RequestTracker(this.#ctx, handles, t);
   }
 
-  /** The series bundle of one model; stats sources use it to set gauges without lookups. */
-  handles(model: string | undefined, engine?: string): ModelHandles {
+  /**
+   * The series bundle of one model (and per-request `labels`, as in {@link request}); stats
+   * sources use it to set gauges without lookups.
+   */
+  handles(
+    model: string | undefined,
+    engine?: string,
+    labels?: Readonly<Record<string, string>>,
+  ): ModelHandles {
     // Cut before keying the cache, so a huge model name costs one short key (maxLabelValueBytes).
     const store = this.store;
     const m = typeof model === 'string' && model !== '' ? store.labelValue(model) : 'unknown';
     const e = typeof engine === 'string' && engine !== '' ? store.labelValue(engine) : this.engine;
-    const key = e === this.engine ? m : `${m}\u0001${e}`;
+    let key = e === this.engine ? m : `${m}\u0001${e}`;
+    const extra = labels === undefined ? undefined : this.#requestLabels(labels);
+    if (extra !== undefined)
+      key += `\u0002${this.#llmExtra.map((n) => extra[n] ?? '').join('\u0001')}`;
     let h = this.#models.get(key);
     if (h === undefined) {
-      h = new ModelHandles(this.store, m, e);
+      h = new ModelHandles(this.store, m, e, extra);
       if (this.#models.size < MAX_CACHED_MODELS) this.#models.set(key, h);
     }
     return h;
+  }
+
+  /** Per-request label values: declared names only, each bounded; undefined when none is given. */
+  #requestLabels(labels: unknown): Record<string, string> | undefined {
+    if (labels === null || typeof labels !== 'object') {
+      this.drop('invalid_event');
+      return undefined;
+    }
+    let out: Record<string, string> | undefined;
+    try {
+      for (const [name, value] of Object.entries(labels)) {
+        if (!this.#llmExtra.includes(name)) {
+          this.drop('invalid_event');
+          continue;
+        }
+        const v = this.store.labelValue(value);
+        if (v !== '') (out ??= {})[name] = v;
+      }
+    } catch {
+      this.drop('invalid_event');
+    }
+    return out;
   }
 
   /**

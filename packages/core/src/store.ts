@@ -163,6 +163,9 @@ export class Family<Id extends MetricId = MetricId> {
         break;
       }
     }
+    // Missing trailing values are absent labels: pad them, so [m, e] and [m, e, ''] are one series.
+    const n = this.#ownNames.length;
+    if (values.length < n) values = [...values, ...new Array<string>(n - values.length).fill('')];
     const key = values.length === 1 ? values[0]! : values.join('\u0001');
     const found = this.#series.get(key);
     if (found !== undefined) return found;
