@@ -1,6 +1,9 @@
 /**
  * node-llama-cpp's `stopReason` in the standard finish reasons (vLLM's: stop, length, abort,
  * tool_calls). `eogToken`, `stopGenerationTrigger` and `customStopTrigger` are all a stop.
+ *
+ * @example
+ * finishReasonOf(response.metadata.stopReason); // 'length' for 'maxTokens'
  */
 export function finishReasonOf(stopReason: unknown): string {
   switch (stopReason) {
@@ -24,7 +27,12 @@ const ERROR_TYPES: Record<string, string> = {
   LlamaJsonSchemaValidationError: 'invalid_json',
 };
 
-/** A low-cardinality `error_type` for an error a generation threw. */
+/**
+ * A low-cardinality `error_type` for an error a generation threw.
+ *
+ * @example
+ * errorTypeOf(new InsufficientMemoryError()); // 'oom'
+ */
 export function errorTypeOf(error: unknown): string {
   const name = (error as { name?: unknown } | null)?.name;
   const ctor = (error as { constructor?: { name?: unknown } } | null)?.constructor?.name;
