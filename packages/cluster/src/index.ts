@@ -1,0 +1,4 @@
+export type { ClusterOptions } from './cluster.js';
+export { aggregateInPrimary, clusterLens } from './cluster.js';
+export type { WorkerText } from './merge.js';
+export { mergeExpositions } from './merge.js';
