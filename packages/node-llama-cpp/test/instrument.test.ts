@@ -157,8 +157,10 @@ describe('instrumentLlama on a real context (4 sequences, 1 thread)', () => {
     };
 
     let maxWaiting = 0;
+    let maxRunning = 0;
     const onWait = () => {
       maxWaiting = Math.max(maxWaiting, h.requestsWaiting.value);
+      maxRunning = Math.max(maxRunning, h.requestsRunning.value);
     };
     const shared = 'You are a tiny test model. Answer the question in a few words. Question: ';
     // Wave 1: ten requests on four sequences.
@@ -223,6 +225,7 @@ describe('instrumentLlama on a real context (4 sequences, 1 thread)', () => {
 
     // Queueing: more requests than sequences waited; both gauges end at 0.
     expect(maxWaiting).toBeGreaterThan(0);
+    expect(maxRunning).toBe(SEQUENCES);
     expect(h.requestsWaiting.value).toBe(0);
     expect(h.requestsRunning.value).toBe(0);
     expect(instrumentation.inFlight).toBe(0);
