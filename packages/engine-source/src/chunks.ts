@@ -110,3 +110,71 @@ export function readTgiEvent(event: unknown): ChunkReading {
   r.final = typeof event.generated_text === 'string' || isObject(d);
   return r;
 }
+
+/** SGLang's `finish_reason.type` and llama.cpp's `stop_type` in the standard words. */
+const FINISH_WORDS: Readonly<Record<string, string>> = {
+  stop: 'stop',
+  eos: 'stop',
+  word: 'stop',
+  length: 'length',
+  limit: 'length',
+  abort: 'abort',
+};
+
+const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
+
+/**
+ * Reads an SGLang native `/generate` stream event (`{"text", "output_ids", "meta_info"}`, then
+ * `[DONE]`): each event is one output; `meta_info.finish_reason` (`{"type": "stop" | "length" |
+ * "abort"}`) ends the generation, with `prompt_tokens`, `completion_tokens` and `cached_tokens`.
+ */
+export function readSglangEvent(event: unknown): ChunkReading {
+  const r: ChunkReading = { tokens: 0, finish: undefined, error: undefined, final: false };
+  if (!isObject(event)) return r;
+  r.error = errorOf(event);
+  if (r.error) return r;
+  if (nonEmpty(event.text) || nonEmpty(event.output_ids)) r.tokens = 1;
+  const meta = isObject(event.meta_info) ? event.meta_info : undefined;
+  const reason = meta && isObject(meta.finish_reason) ? meta.finish_reason.type : undefined;
+  if (typeof reason === 'string') {
+    r.final = true;
+    r.finish = {
+      finishReason: FINISH_WORDS[reason] ?? reason,
+      promptTokens: num(meta?.prompt_tokens),
+      generationTokens: num(meta?.completion_tokens),
+      cachedTokens: num(meta?.cached_tokens),
+    };
+  }
+  return r;
+}
+
+/**
+ * Reads a llama.cpp server native `/completion` stream event (`{"content", "stop": false}` per
+ * output; the last has `"stop": true`, `stop_type` `eos` / `word` / `limit` (older builds:
+ * `stopped_eos`, `stopped_word`, `stopped_limit`), `tokens_predicted`, `tokens_evaluated` and
+ * `tokens_cached`). There is no `[DONE]`: the `stop` event ends the generation.
+ */
+export function readLlamacppEvent(event: unknown): ChunkReading {
+  const r: ChunkReading = { tokens: 0, finish: undefined, error: undefined, final: false };
+  if (!isObject(event)) return r;
+  r.error = errorOf(event);
+  if (r.error) return r;
+  if (nonEmpty(event.content)) r.tokens = 1;
+  if (event.stop !== true) return r;
+  r.final = true;
+  const type =
+    typeof event.stop_type === 'string'
+      ? event.stop_type
+      : event.stopped_limit
+        ? 'limit'
+        : event.stopped_eos || event.stopped_word
+          ? 'eos'
+          : undefined;
+  r.finish = {
+    finishReason: type === undefined || type === 'none' ? 'unknown' : (FINISH_WORDS[type] ?? type),
+    promptTokens: num(event.tokens_evaluated),
+    generationTokens: num(event.tokens_predicted),
+    cachedTokens: num(event.tokens_cached),
+  };
+  return r;
+}

@@ -1,7 +1,14 @@
 export type { AutoSource, AutoSourceOptions, AutoTarget, AutoTargetStatus } from './auto.js';
 export { createAutoSource } from './auto.js';
 export type { ChunkReading } from './chunks.js';
-export { errorTypeOf, mapFinishReason, readOpenAIChunk, readTgiEvent } from './chunks.js';
+export {
+  errorTypeOf,
+  mapFinishReason,
+  readLlamacppEvent,
+  readOpenAIChunk,
+  readSglangEvent,
+  readTgiEvent,
+} from './chunks.js';
 export type { Detection } from './detect.js';
 export { detectEngine } from './detect.js';
 export type { DropReason, Drops } from './drops.js';

@@ -1,9 +1,26 @@
 import { type RequestTracker, StreamOutcome } from '@inferlens/core';
-import { type ChunkReading, errorTypeOf, readOpenAIChunk, readTgiEvent } from './chunks.js';
+import {
+  type ChunkReading,
+  errorTypeOf,
+  readLlamacppEvent,
+  readOpenAIChunk,
+  readSglangEvent,
+  readTgiEvent,
+} from './chunks.js';
 import { SseDecoder, type SseEvent } from './sse.js';
 
-/** `openai`: vLLM's and TGI's OpenAI-compatible routes; `tgi`: TGI's `/generate_stream`. */
-export type StreamProtocol = 'openai' | 'tgi';
+/**
+ * `openai`: the OpenAI-compatible routes of every engine; `tgi`: TGI's `/generate_stream`;
+ * `sglang`: SGLang's native `/generate`; `llamacpp`: llama.cpp server's native `/completion`.
+ */
+export type StreamProtocol = 'openai' | 'tgi' | 'sglang' | 'llamacpp';
+
+const READERS: Readonly<Record<StreamProtocol, (chunk: unknown) => ChunkReading>> = {
+  openai: readOpenAIChunk,
+  tgi: readTgiEvent,
+  sglang: readSglangEvent,
+  llamacpp: readLlamacppEvent,
+};
 
 export interface StreamTimingOptions {
   protocol?: StreamProtocol;
@@ -24,7 +41,7 @@ export class StreamTimer {
 
   constructor(tracker: RequestTracker, options: StreamTimingOptions = {}) {
     this.#outcome = new StreamOutcome(tracker);
-    this.#read = (options.protocol ?? 'openai') === 'openai' ? readOpenAIChunk : readTgiEvent;
+    this.#read = READERS[options.protocol ?? 'openai'] ?? readOpenAIChunk;
   }
 
   get tracker(): RequestTracker {

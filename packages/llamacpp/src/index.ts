@@ -8,6 +8,7 @@ export type {
   TargetStatus,
 } from '@inferlens/engine-source';
 export {
+  readLlamacppEvent,
   readOpenAIChunk,
   SseDecoder,
   StreamTimer,

@@ -9,6 +9,7 @@ export type {
 } from '@inferlens/engine-source';
 export {
   readOpenAIChunk,
+  readSglangEvent,
   SseDecoder,
   StreamTimer,
   timeChunks,
