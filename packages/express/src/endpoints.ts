@@ -10,7 +10,7 @@ export function serveEndpoint(
 ): boolean {
   const kind = endpoints.match(req.method, pathOf(req.originalUrl ?? req.url ?? ''));
   if (kind === undefined) return false;
-  endpoints.handle(kind, header(req, 'accept'), header(req, 'authorization')).then(
+  endpoints.handle(kind, header(req, 'accept'), header(req, endpoints.authHeader)).then(
     (r) => {
       if (res.headersSent) return;
       res.statusCode = r.status;

@@ -11,10 +11,11 @@ export function routeEndpoints(fastify: FastifyInstance, endpoints: Endpoints): 
       path,
       { config: { inferlens: false } },
       async (request: FastifyRequest, reply: FastifyReply) => {
+        const credentials = request.headers[endpoints.authHeader];
         const r = await endpoints.handle(
           kind,
           request.headers.accept,
-          request.headers.authorization,
+          typeof credentials === 'string' ? credentials : undefined,
         );
         reply.code(r.status).headers(r.headers);
         return r.body;

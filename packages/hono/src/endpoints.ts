@@ -14,7 +14,11 @@ export async function serveEndpoint(
   kind: EndpointKind,
   c: Context,
 ): Promise<Response> {
-  const r = await endpoints.handle(kind, c.req.header('accept'), c.req.header('authorization'));
+  const r = await endpoints.handle(
+    kind,
+    c.req.header('accept'),
+    c.req.header(endpoints.authHeader),
+  );
   return new Response(c.req.method === 'HEAD' ? null : r.body, {
     status: r.status,
     headers: r.headers,

@@ -5,16 +5,47 @@ export interface BasicCredentials {
   password: string;
 }
 
+/** Auth by any request header: its value must be one of `keys`, or pass your `check`. */
+export interface HeaderAuth {
+  /** The header to read, e.g. `x-api-key` (case-insensitive). */
+  header: string;
+  /** Accepted values (several, to rotate them), compared in constant time. */
+  keys?: string | readonly string[];
+  /** Your own check of the header's value (instead of `keys`). */
+  check?: (value: string | undefined) => boolean | Promise<boolean>;
+}
+
 /**
  * Who may read `/metrics` and `/status`: bearer tokens, basic credentials (several of each, to
- * rotate them), or your own check of the `Authorization` header.
+ * rotate them), your own check of the `Authorization` header, or any other header
+ * (`{ header: 'x-api-key', keys: [key] }`).
+ *
+ * @example
+ * inferlens({ auth: { header: 'x-api-key', keys: [process.env.METRICS_KEY!] } });
  */
 export type AuthOptions =
   | {
       bearer?: string | readonly string[];
       basic?: BasicCredentials | readonly BasicCredentials[];
     }
+  | HeaderAuth
   | ((authorization: string | undefined) => boolean | Promise<boolean>);
+
+/** RFC 9110 field-name characters (a token). */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+/**
+ * The request header an auth option reads, lower-cased: `authorization` unless the option names
+ * another. Adapters pass that header's value to `Endpoints.handle`.
+ */
+export function authHeaderOf(auth: AuthOptions | undefined): string {
+  return typeof auth === 'object' &&
+    auth !== null &&
+    'header' in auth &&
+    typeof auth.header === 'string'
+    ? auth.header.toLowerCase()
+    : 'authorization';
+}
 
 /** Decides on an `Authorization` header; resolves to true when the request may pass. */
 export type Authorizer = (authorization: string | undefined) => Promise<boolean>;
@@ -44,6 +75,7 @@ export function compileAuth(pkg: string, auth: AuthOptions | undefined): Authori
   }
   if (auth === null || typeof auth !== 'object')
     setupError(pkg, '`auth` must be an object or a function');
+  if ('header' in auth) return compileHeaderAuth(pkg, auth);
   const accepted: Uint8Array[] = [];
   const encoder = new TextEncoder();
   const bearers = auth.bearer === undefined ? [] : ([] as string[]).concat(auth.bearer);
@@ -63,10 +95,47 @@ export function compileAuth(pkg: string, auth: AuthOptions | undefined): Authori
       ),
     );
   }
-  if (accepted.length === 0) setupError(pkg, 'auth: give `bearer`, `basic`, or a function');
+  if (accepted.length === 0)
+    setupError(pkg, 'auth: give `bearer`, `basic`, `header` with `keys`, or a function');
+  return matchAny(accepted, (header) => normalizeScheme(header.trim()));
+}
+
+function compileHeaderAuth(pkg: string, auth: HeaderAuth): Authorizer {
+  if (typeof auth.header !== 'string' || !HEADER_NAME.test(auth.header))
+    setupError(pkg, 'auth.header: give a header name, like "x-api-key"');
+  const { keys, check } = auth;
+  if ((keys === undefined) === (check === undefined))
+    setupError(pkg, 'auth: with `header`, give either `keys` or `check`');
+  if (check !== undefined) {
+    if (typeof check !== 'function') setupError(pkg, 'auth.check: must be a function');
+    return async (value) => {
+      try {
+        return (await check(value)) === true;
+      } catch {
+        return false; // a throwing check denies; it never reaches the app
+      }
+    };
+  }
+  const encoder = new TextEncoder();
+  const accepted: Uint8Array[] = [];
+  for (const key of ([] as string[]).concat(keys ?? [])) {
+    if (typeof key !== 'string' || key.trim() === '')
+      setupError(pkg, 'auth.keys: keys must be non-empty strings');
+    accepted.push(encoder.encode(key));
+  }
+  if (accepted.length === 0) setupError(pkg, 'auth.keys: give at least one key');
+  return matchAny(accepted, (value) => value.trim());
+}
+
+/** True when the header, prepared, equals one of `accepted`, each compared in constant time. */
+function matchAny(
+  accepted: readonly Uint8Array[],
+  prepare: (header: string) => string,
+): Authorizer {
+  const encoder = new TextEncoder();
   return async (header) => {
     if (typeof header !== 'string') return false;
-    const given = encoder.encode(normalizeScheme(header.trim()));
+    const given = encoder.encode(prepare(header));
     let ok = false;
     // Compare with every accepted value, not stopping at a match, so timing says nothing either.
     for (const a of accepted) ok = constantTimeEqual(given, a) || ok;

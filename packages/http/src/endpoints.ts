@@ -1,5 +1,5 @@
 import type { Lens } from '@inferlens/core';
-import { type AuthOptions, type Authorizer, compileAuth } from './auth.js';
+import { type AuthOptions, type Authorizer, authHeaderOf, compileAuth } from './auth.js';
 import { dashboardHeaders } from './dashboard/headers.js';
 import { type DashboardPage, dashboardPage } from './dashboard/page.js';
 import { setupError } from './errors.js';
@@ -51,12 +51,17 @@ const NO_STORE = 'no-store';
  * @example
  * const endpoints = new Endpoints('@inferlens/my-adapter', { lens, auth: { bearer: token } });
  * const kind = endpoints.match(req.method, path);
- * if (kind) send(await endpoints.handle(kind, req.headers.accept, req.headers.authorization));
+ * if (kind) send(await endpoints.handle(kind, req.headers.accept, req.headers[endpoints.authHeader]));
  */
 export class Endpoints {
   readonly lens: Lens;
   /** Enabled paths, which the request recording leaves out. */
   readonly paths: readonly string[];
+  /**
+   * The request header (lower-case) whose value adapters pass to {@link handle} as the
+   * credentials: `authorization`, or the header an `auth: { header }` option names.
+   */
+  readonly authHeader: string;
   readonly #byPath: ReadonlyMap<string, EndpointKind>;
   readonly #auth: Authorizer | undefined;
   readonly #challenge: string;
@@ -74,7 +79,8 @@ export class Endpoints {
     this.#byPath = endpointPaths(pkg, o);
     this.paths = [...this.#byPath.keys()];
     this.#auth = compileAuth(pkg, o.auth);
-    const basic = typeof o.auth === 'object' && o.auth !== null && o.auth.basic !== undefined;
+    const basic = isBasic(o.auth);
+    this.authHeader = authHeaderOf(o.auth);
     this.#challenge = basic ? 'Basic realm="metrics", charset="UTF-8"' : 'Bearer realm="metrics"';
     if (o.prefix !== undefined && (typeof o.prefix !== 'string' || !isValidPrefix(o.prefix)))
       setupError(pkg, 'prefix: must be a valid metric name start, like "myapp_"');
@@ -85,7 +91,9 @@ export class Endpoints {
     this.#scrape = o.scrape ?? ((accept) => ownLens.scrape(accept));
     if (o.ready !== undefined && typeof o.ready !== 'function')
       setupError(pkg, 'ready: must be a function');
-    this.#sources = { version: o.version, ready: o.ready, gpu: o.gpu };
+    if (o.app !== undefined && typeof o.app !== 'function')
+      setupError(pkg, 'app: must be a function returning an object of fields');
+    this.#sources = { version: o.version, ready: o.ready, gpu: o.gpu, app: o.app };
     const mode = dashboardAuth(o.auth);
     this.#dashboardAuth = mode === 'basic';
     const page = [...this.#byPath].find(([, kind]) => kind === 'dashboard')?.[0];
@@ -99,6 +107,7 @@ export class Endpoints {
             metricsPath,
             statusPath,
             auth: mode,
+            authHeader: this.authHeader === 'authorization' ? null : this.authHeader,
             prefix: this.#prefix,
           });
   }
@@ -167,8 +176,12 @@ export class Endpoints {
  * once and resends them on the page's fetches), `bearer` for tokens or a check function (the page
  * asks for a token and sends it as `Authorization: Bearer`), `none` without auth.
  */
+function isBasic(auth: AuthOptions | undefined): boolean {
+  return typeof auth === 'object' && auth !== null && 'basic' in auth && auth.basic !== undefined;
+}
+
 function dashboardAuth(auth: AuthOptions | undefined): 'none' | 'basic' | 'bearer' {
   if (auth === undefined) return 'none';
-  if (typeof auth === 'object' && auth !== null && auth.basic !== undefined) return 'basic';
+  if (isBasic(auth)) return 'basic';
   return 'bearer';
 }

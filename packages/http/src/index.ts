@@ -1,5 +1,5 @@
-export type { AuthOptions, Authorizer, BasicCredentials } from './auth.js';
-export { compileAuth, constantTimeEqual } from './auth.js';
+export type { AuthOptions, Authorizer, BasicCredentials, HeaderAuth } from './auth.js';
+export { authHeaderOf, compileAuth, constantTimeEqual } from './auth.js';
 export { byteLength } from './bytes.js';
 export type { EndpointKind, EndpointResponse } from './endpoints.js';
 export { Endpoints, endpointPaths } from './endpoints.js';
@@ -23,7 +23,13 @@ export { prefixHttpNames } from './prefix.js';
 export { HttpRecorder } from './recorder.js';
 export type { Adapter, AdapterOptions } from './setup.js';
 export { createAdapter } from './setup.js';
-export type { GpuAvailability, Readiness, StatusSources, StatusSummary } from './status.js';
+export type {
+  AppFields,
+  GpuAvailability,
+  Readiness,
+  StatusSources,
+  StatusSummary,
+} from './status.js';
 export { statusSummary } from './status.js';
 export { VERSION } from './version.js';
 export type { ByteStream } from './web.js';

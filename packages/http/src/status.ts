@@ -23,7 +23,20 @@ export interface StatusSources {
   gpu?:
     | GpuAvailability
     | (() => GpuAvailability | undefined | Promise<GpuAvailability | undefined>);
+  /**
+   * Your application's own fields, shown under `app`: a function returning a flat object, read
+   * per request (2 s at most). Only strings (200 characters), finite numbers, booleans and null
+   * pass, at most 32 fields; fields whose name or value looks like a credential (`token`,
+   * `password`, `Bearer …`, `sk-…`) are left out, so a careless object cannot leak one.
+   *
+   * @example
+   * inferlens({ app: () => ({ region: 'eu-west-1', replica: 3, loraAdapters: adapters.size }) });
+   */
+  app?: () => Record<string, unknown> | Promise<Record<string, unknown>>;
 }
+
+/** What `/status` shows of the application's fields. */
+export type AppFields = Record<string, string | number | boolean | null>;
 
 /** The `/status` body. Built field by field from known values, so nothing else can leak into it. */
 export interface StatusSummary {
@@ -35,6 +48,8 @@ export interface StatusSummary {
   models: { name: string; engine: string; running: number; waiting: number }[];
   inFlight: { http: number; requests: number };
   gpu: { available: boolean; reason?: string } | null;
+  /** The application's fields (`app` option), checked; absent without the option. */
+  app?: AppFields;
 }
 
 declare const performance: { now(): number };
@@ -46,7 +61,11 @@ const SOURCE_TIMEOUT_MS = 2000;
 
 /** Reads the lens and the optional sources into a summary. Never throws; slow sources time out. */
 export async function statusSummary(lens: Lens, sources: StatusSources): Promise<StatusSummary> {
-  const [readiness, gpu] = await Promise.all([readinessOf(sources.ready), gpuOf(sources.gpu)]);
+  const [readiness, gpu, app] = await Promise.all([
+    readinessOf(sources.ready),
+    gpuOf(sources.gpu),
+    appFieldsOf(sources.app),
+  ]);
   const running = lens.store.family('requestsRunning');
   const waiting = new Map<string, number>();
   for (const s of lens.store.family('requestsWaiting').all())
@@ -70,7 +89,7 @@ export async function statusSummary(lens: Lens, sources: StatusSources): Promise
   let http = 0;
   for (const s of lens.store.family('httpRequestsInFlight').all()) http += s.value;
   const busy = totalRunning + totalWaiting > 0;
-  return {
+  const summary: StatusSummary = {
     status: readiness.ready ? 'ready' : 'not_ready',
     version: typeof sources.version === 'string' ? sources.version.slice(0, 64) : null,
     inferlens: VERSION,
@@ -85,6 +104,41 @@ export async function statusSummary(lens: Lens, sources: StatusSources): Promise
     inFlight: { http, requests: lens.activeRequests },
     gpu,
   };
+  if (app !== null) summary.app = app;
+  return summary;
+}
+
+const MAX_APP_FIELDS = 32;
+const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/;
+/** Names and values that look like credentials; such fields never reach the page. */
+const SECRET_NAME = /pass|secret|token|key|auth|credential|cookie|session|private|signature/i;
+const SECRET_VALUE =
+  /^(bearer|basic)\s|^(sk|pk|rk|ghp|gho|github_pat|xox[abp]|hf|AKIA)[-_]?[A-Za-z0-9]|-----BEGIN/i;
+
+async function appFieldsOf(app: StatusSources['app']): Promise<AppFields | null> {
+  if (typeof app !== 'function') return null;
+  const given = await withTimeout<unknown>(app, undefined);
+  if (given === null || typeof given !== 'object' || Array.isArray(given)) return {};
+  const out: AppFields = {};
+  let n = 0;
+  try {
+    for (const [name, value] of Object.entries(given)) {
+      if (n >= MAX_APP_FIELDS) break;
+      if (!FIELD_NAME.test(name) || SECRET_NAME.test(name)) continue;
+      let v: string | number | boolean | null;
+      if (typeof value === 'string') {
+        if (SECRET_VALUE.test(value)) continue;
+        v = value.slice(0, 200);
+      } else if (typeof value === 'number' && Number.isFinite(value)) v = value;
+      else if (typeof value === 'boolean' || value === null) v = value;
+      else continue; // objects, arrays, functions: nothing nested leaves the process
+      out[name] = v;
+      n++;
+    }
+  } catch {
+    // A getter that throws ends the list; what was read is shown.
+  }
+  return out;
 }
 
 function text(v: unknown, max: number): string | undefined {

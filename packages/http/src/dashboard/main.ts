@@ -26,6 +26,8 @@ export interface DashboardConfig {
   statusUrl: string | null;
   /** `bearer`: the page asks for a token; `basic`: the browser resends what it was given. */
   auth: 'none' | 'basic' | 'bearer';
+  /** With `bearer`: the header the token goes in as it is (an API-key header); null: `Authorization: Bearer`. */
+  authHeader: string | null;
   intervalMs: number;
   timeoutMs: number;
   windowSeconds: number;
@@ -103,7 +105,10 @@ export function dashboardMain(config: DashboardConfig, lib: DashboardLib): void 
   async function get(url: string, accept: string): Promise<FetchResponse> {
     const headers: Record<string, string> = { accept };
     const token = config.auth === 'bearer' ? sessionStorage.getItem(TOKEN_KEY) : null;
-    if (token) headers.authorization = `Bearer ${token}`;
+    if (token) {
+      if (config.authHeader === null) headers.authorization = `Bearer ${token}`;
+      else headers[config.authHeader] = token;
+    }
     const abort = new AbortController();
     const t = setTimeout(() => abort.abort(), config.timeoutMs);
     try {

@@ -47,6 +47,8 @@ export interface DashboardPageOptions {
   statusPath: string | false;
   /** `bearer`: the page asks for a token; `basic`: the browser resends its credentials. */
   auth: DashboardConfig['auth'];
+  /** The header a `bearer`-mode token goes in raw (`x-api-key`); null: `Authorization: Bearer`. */
+  authHeader?: string | null;
   /** The endpoints' metric name prefix (see `EndpointOptions.prefix`). */
   prefix: string;
 }
@@ -71,6 +73,7 @@ export function dashboardPage(o: DashboardPageOptions): DashboardPage {
     metricsUrl: relativeUrl(o.dashboardPath, o.metricsPath),
     statusUrl: o.statusPath === false ? null : relativeUrl(o.dashboardPath, o.statusPath),
     auth: o.auth,
+    authHeader: o.authHeader ?? null,
     intervalMs: INTERVAL_MS,
     timeoutMs: INTERVAL_MS * 2,
     windowSeconds: 10,
