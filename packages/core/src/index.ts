@@ -26,6 +26,13 @@ export type {
 } from './lens.js';
 export { createLens, Lens } from './lens.js';
 export type { MirroredHistogram, MirroredSeries, MirrorSource } from './mirror.js';
+export type { ModelLoad } from './model-lifecycle.js';
+export {
+  recordModelCacheLookup,
+  recordModelLoad,
+  recordModelLoadFailure,
+  recordModelUnload,
+} from './model-lifecycle.js';
 export type { BucketCounts } from './quantile.js';
 export { histogramQuantile } from './quantile.js';
 export type { LabelScope, MetricDefinition, MetricId, MetricKind, Schema } from './schema/index.js';

@@ -326,4 +326,58 @@ export const llmMetrics = {
     otel: 'llm.model.load_time',
     semconv: false,
   },
+  // Model lifecycle (#11): what a server that loads, unloads and caches models reports, beside
+  // the load time above. recordModelLoad() and friends (model-lifecycle.ts) set them in one call.
+  modelMemory: {
+    kind: 'gauge',
+    unit: 'By',
+    promUnit: 'bytes',
+    help: 'Bytes of memory the loaded model holds.',
+    definition:
+      'Weights and whatever the engine reserves for the model alone (not the shared KV cache), as the engine or the app reports it after a load; removed when the model is unloaded.',
+    scope: 'llm',
+    labels: [],
+    prometheus: 'llm_model_memory_bytes',
+    otel: 'llm.model.memory',
+    semconv: false,
+  },
+  modelLoadFailures: {
+    kind: 'counter',
+    unit: '{load}',
+    promUnit: '',
+    help: 'Model loads that failed, by error type.',
+    definition:
+      'Counts each load attempt that did not end with a servable model; error_type is low-cardinality (oom, not_found, timeout).',
+    scope: 'llm',
+    labels: ['error_type'],
+    prometheus: 'llm_model_load_failures_total',
+    otel: 'llm.model.load_failures',
+    semconv: false,
+  },
+  modelInfo: {
+    kind: 'gauge',
+    unit: '1',
+    promUnit: '',
+    help: 'Always 1 while the model is loaded; its labels describe it.',
+    definition:
+      'An info series: model_version, quantization and context_length of a loaded model, for joins in queries (group_left); removed when the model is unloaded.',
+    scope: 'llm',
+    labels: ['model_version', 'quantization', 'context_length'],
+    prometheus: 'llm_model_info',
+    otel: 'llm.model.info',
+    semconv: false,
+  },
+  modelCacheLookups: {
+    kind: 'counter',
+    unit: '{lookup}',
+    promUnit: '',
+    help: 'Requests for a model that was already loaded (hit) or had to be loaded (miss).',
+    definition:
+      'For servers that keep several models loaded and swap them: result is hit or miss; the hit ratio is rate of hits over rate of all lookups.',
+    scope: 'llm',
+    labels: ['result'],
+    prometheus: 'llm_model_cache_lookups_total',
+    otel: 'llm.model.cache.lookups',
+    semconv: false,
+  },
 } as const satisfies Record<string, MetricDefinition>;
