@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { type DnsSpec, parseDnsSpec } from './dns-sd.js';
 
 /** Engines the gateway knows; `unknown` is a target detection could not tell. */
 export const ENGINES = ['vllm', 'tgi', 'sglang', 'llamacpp'] as const;
@@ -16,6 +17,8 @@ export interface GatewayArgs {
   upstreams: Upstream[];
   /** A Prometheus file_sd file (JSON or YAML) with more upstreams, re-read when it changes. */
   fileSd?: string;
+  /** Names resolved into upstreams, re-resolved every 30 s. */
+  dns?: DnsSpec[];
   port: number;
   host: string;
 }
@@ -28,6 +31,8 @@ export const USAGE = `Usage: pnpm start -- --upstream <url> [--upstream <url> â€
                      (e.g. --upstream llamacpp=http://10.0.0.9:8080)
   --file-sd <path>   upstreams from a Prometheus file_sd file (JSON or YAML), re-read when it
                      changes; its labels label each target's series (__engine__ skips detection)
+  --dns <spec>       upstreams from DNS, re-resolved every 30 s: host:port (A and AAAA) or
+                     srv+_service._tcp.domain (SRV); prefix engine= to skip detection; repeatable
   --port <n>         port to listen on (default 8080; 0 picks a free one)
   --host <addr>      address to bind (default 127.0.0.1)
   --help             show this text`;
@@ -46,6 +51,7 @@ export function parseCli(argv: readonly string[]): GatewayArgs | 'help' {
     options: {
       upstream: { type: 'string', multiple: true },
       'file-sd': { type: 'string' },
+      dns: { type: 'string', multiple: true },
       port: { type: 'string', default: '8080' },
       host: { type: 'string', default: '127.0.0.1' },
       help: { type: 'boolean', short: 'h' },
@@ -54,12 +60,13 @@ export function parseCli(argv: readonly string[]): GatewayArgs | 'help' {
   if (values.help) return 'help';
   const upstreams = (values.upstream ?? []).map(parseUpstream);
   const fileSd = values['file-sd'];
-  if (upstreams.length === 0 && fileSd === undefined)
-    throw new Error('give at least one --upstream <url> (or a --file-sd <path>)');
+  const dns = values.dns?.map(parseDnsSpec);
+  if (upstreams.length === 0 && fileSd === undefined && !dns?.length)
+    throw new Error('give at least one --upstream <url> (or a --file-sd <path>, a --dns <spec>)');
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`--port: ${values.port} is not a port`);
-  return { upstreams, port, host: values.host ?? '127.0.0.1', fileSd };
+  return { upstreams, port, host: values.host ?? '127.0.0.1', fileSd, dns };
 }
 
 function parseUpstream(raw: string): Upstream {

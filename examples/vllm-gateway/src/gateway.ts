@@ -7,8 +7,9 @@ import {
   type RequestTracker,
   render,
 } from '@inferlens/core';
-import { readOpenAIChunk, timeSseBytes } from '@inferlens/engine-source';
+import { type AutoTarget, readOpenAIChunk, timeSseBytes } from '@inferlens/engine-source';
 import type { Upstream } from './args.js';
+import { type DnsSpec, type Resolver, watchDns } from './dns-sd.js';
 import { watchFileSd } from './file-sd.js';
 import { autoTarget, fleetSource, type ResolvedUpstream, resolve, router } from './upstreams.js';
 
@@ -68,7 +69,13 @@ export async function createGateway(options: {
   fileSd?: string;
   /** How often the file_sd file is checked (default 5000 ms). */
   fileSdIntervalMs?: number;
-  /** Where file_sd problems go (default console.error). */
+  /** Names resolved into upstreams (`host:port` A/AAAA, `srv+name` SRV), re-resolved. */
+  dns?: DnsSpec[];
+  /** How often the names are re-resolved (default 30 s). */
+  dnsIntervalMs?: number;
+  /** The DNS resolver (default node:dns). */
+  dnsResolver?: Resolver;
+  /** Where discovery problems go (default console.error). */
   onError?: (error: Error) => void;
   port?: number;
   host?: string;
@@ -77,31 +84,43 @@ export async function createGateway(options: {
   const gatewayLens = createLens({ engine: 'gateway', constLabels: { vantage: 'gateway' } });
   // Each upstream's engine is told by its metric names (then /info, /props, /v1/models' owner).
   const source = await fleetSource(engineLens, options.upstreams);
-  let discovered: Upstream[] = [];
-  const all = () => [...options.upstreams, ...discovered];
+  // Discovered upstreams by source (file_sd, DNS); a static upstream wins over a discovered one.
+  const found: { file: AutoTarget[]; dns: AutoTarget[] } = { file: [], dns: [] };
+  const all = (): Upstream[] => {
+    const seen = new Set(options.upstreams.map((u) => u.url));
+    const more = [...found.file, ...found.dns].filter((t) => !seen.has(t.url) && seen.add(t.url));
+    return [
+      ...options.upstreams,
+      ...more.map((t) => ({
+        url: t.url,
+        engine: t.engine as Upstream['engine'],
+        labels: t.labels,
+      })),
+    ];
+  };
   let upstreams = resolve(all(), source.status());
-  const discovery =
+  const apply = (from: 'file' | 'dns') => async (targets: AutoTarget[]) => {
+    found[from] = targets;
+    await source.setTargets(all().map(autoTarget));
+    upstreams = resolve(all(), source.status());
+  };
+  const onError = options.onError ?? ((e: Error) => console.error(e.message));
+  const discovery = [
     options.fileSd === undefined
       ? undefined
-      : watchFileSd(
-          options.fileSd,
-          async (targets) => {
-            discovered = targets
-              .filter((t) => !options.upstreams.some((u) => u.url === t.url))
-              .map((t) => ({
-                url: t.url,
-                engine: t.engine as Upstream['engine'],
-                labels: t.labels,
-              }));
-            await source.setTargets(all().map(autoTarget));
-            upstreams = resolve(all(), source.status());
-          },
-          {
-            intervalMs: options.fileSdIntervalMs,
-            onError: options.onError ?? ((e) => console.error(e.message)),
-          },
-        );
-  await discovery?.ready;
+      : watchFileSd(options.fileSd, apply('file'), {
+          intervalMs: options.fileSdIntervalMs,
+          onError,
+        }),
+    options.dns?.length
+      ? watchDns(options.dns, apply('dns'), {
+          intervalMs: options.dnsIntervalMs,
+          resolver: options.dnsResolver,
+          onError,
+        })
+      : undefined,
+  ];
+  for (const d of discovery) await d?.ready;
   const pick = router(() => upstreams);
   const status = (): FleetStatus[] =>
     source.status().map((s) => ({
@@ -228,7 +247,7 @@ export async function createGateway(options: {
     status,
     close: () =>
       new Promise<void>((resolve) => {
-        discovery?.close();
+        for (const d of discovery) d?.close();
         source.close();
         engineLens.close();
         gatewayLens.close();
