@@ -103,8 +103,10 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
       }
     });
     if (stale.length || stray.length) {
-      for (const [path] of stale) console.error(`docs/${path} is stale: run \`pnpm docs:gen\` and commit the result.`);
-      for (const path of stray) console.error(`docs/${path} belongs to no alert: run \`pnpm docs:gen\`.`);
+      for (const [path] of stale)
+        console.error(`docs/${path} is stale: run \`pnpm docs:gen\` and commit the result.`);
+      for (const path of stray)
+        console.error(`docs/${path} belongs to no alert: run \`pnpm docs:gen\`.`);
       process.exit(1);
     }
     console.log(`docs: ${files.size} generated files are up to date.`);

@@ -1,11 +1,6 @@
 #!/usr/bin/env node
-import { readFileSync } from 'node:fs';
-import { extname, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { parse } from 'yaml';
-import type { MixinConfigInput } from './config.js';
-import { writeMixin } from './index.js';
+import { mixinSummary, readMixinConfig, writeMixin } from './index.js';
 
 const USAGE = `Usage: inferlens-mixin --out <dir> [--config <file>]
 
@@ -17,18 +12,6 @@ local Prometheus / Alertmanager / Grafana setup and runbooks into <dir>.
   --config <file>   settings: .json, .yaml / .yml, or a .js / .mjs module whose default export
                     is the config object; everything left out keeps its default
   --help            show this text`;
-
-async function readConfig(file: string): Promise<MixinConfigInput> {
-  const path = resolve(file);
-  const ext = extname(path);
-  if (ext === '.js' || ext === '.mjs') {
-    const mod = (await import(pathToFileURL(path).href)) as { default?: MixinConfigInput };
-    if (mod.default === undefined) throw new Error(`${file}: has no default export`);
-    return mod.default;
-  }
-  const text = readFileSync(path, 'utf8');
-  return (ext === '.json' ? JSON.parse(text) : parse(text)) ?? {};
-}
 
 async function main(): Promise<number> {
   let values: { out?: string; config?: string; help?: boolean };
@@ -54,24 +37,9 @@ async function main(): Promise<number> {
     return 2;
   }
   try {
-    const config = values.config ? await readConfig(values.config) : {};
+    const config = values.config ? await readMixinConfig(values.config) : {};
     const mixin = writeMixin(values.out, config);
-    const count = (prefix: string) => mixin.files.filter((f) => f.path.startsWith(prefix)).length;
-    const rules = Object.values(mixin.rules)
-      .flat()
-      .reduce((n, g) => n + g.rules.length, 0);
-    console.log(`wrote ${mixin.files.length} files to ${values.out}:`);
-    console.log(
-      `  prometheus/    ${rules} rules in ${count('prometheus/rules/')} files, unit tests, prometheus.yml`,
-    );
-    console.log(`  grafana/       ${count('grafana/dashboards/')} dashboards, provisioning`);
-    console.log(`  kubernetes/    ${count('kubernetes/')} objects`);
-    console.log(`  alertmanager/  alertmanager.yml`);
-    console.log(`  runbooks/      ${count('runbooks/')} pages`);
-    console.log(`check: promtool check rules ${values.out}/prometheus/rules/*.yml`);
-    console.log(
-      `test:  promtool test rules ${values.out}/prometheus/tests/inferlens-alerts.test.yml`,
-    );
+    console.log(mixinSummary(mixin, values.out).join('\n'));
     for (const w of mixin.warnings) console.warn(`warning: ${w}`);
     return 0;
   } catch (error) {

@@ -25,6 +25,7 @@ export type {
   Thresholds,
 } from './config.js';
 export { DEFAULT_THRESHOLDS, defaultConfig, resolveConfig } from './config.js';
+export { mixinSummary, readMixinConfig } from './config-file.js';
 export { panelQueries, variables } from './dashboards/index.js';
 export type { AlertingRule, RecordingRule, RuleGroup } from './promql.js';
 export type { RecordedRule } from './recording.js';

@@ -105,7 +105,10 @@ export function runbooks(c: MixinConfig): { file: string; markdown: string }[] {
 export function alertReference(c: MixinConfig): string {
   const plan = sloPlan(c);
   const rows = [
-    ...ALERTS.map((a) => `| [\`${a.name}\`](../runbooks/${a.name}.md) | ${a.severity} | ${a.for} | ${a.threshold(c.thresholds)} |`),
+    ...ALERTS.map(
+      (a) =>
+        `| [\`${a.name}\`](../runbooks/${a.name}.md) | ${a.severity} | ${a.for} | ${a.threshold(c.thresholds)} |`,
+    ),
     ...plan.alertSpecs.map(
       (s) =>
         `| [\`${s.name}\`](../runbooks/${s.name}.md) | ${s.severity} | ${s.for} | ${s.slo} SLO (${describe(s.key, c.slos[s.key] as { objective: number })}): burn rate ${s.pairs.map((p) => `> ${p.factor}× over ${p.long} and ${p.short}`).join(', or ')} |`,
