@@ -47,7 +47,8 @@ export interface AlertSpec {
 }
 
 const W = { job: 'app', instance: 'worker-1:8000', model_name: 'm', engine: 'e' };
-const L = (o: Record<string, string>) =>
+/** `{a="1", b="2"}`: a label set as promtool's input series write it. */
+export const L = (o: Record<string, string>) =>
   `{${Object.entries(o)
     .map(([k, v]) => `${k}="${v}"`)
     .join(', ')}}`;
@@ -312,18 +313,7 @@ export const ALERTS: readonly AlertSpec[] = [
       `More than ${pct(t.errorRatio)} of {{ $labels.model_name }} requests on {{ $labels.job }} ({{ $labels.engine }}) ended with an error for 5 minutes.`,
     threshold: (t) => `failed / finished LLM requests > ${pct(t.errorRatio)} for 5m`,
     test: (t) => ({
-      series: [
-        {
-          series: `${metric('requests')}${L({ ...modelLabels, finish_reason: 'error' })}`,
-          kind: 'counter',
-          value: (v) => v,
-        },
-        {
-          series: `${metric('requests')}${L({ ...modelLabels, finish_reason: 'stop' })}`,
-          kind: 'counter',
-          value: (v) => 1 - v,
-        },
-      ],
+      series: failingRequests(modelLabels),
       fire: t.errorRatio * 2,
       quiet: t.errorRatio / 2,
       labels: modelLabels,
@@ -617,8 +607,21 @@ function histogramSeries(
   ];
 }
 
-/** The alert names, for config checks. */
-export const ALERT_NAMES: readonly string[] = ALERTS.map((a) => a.name);
+/** LLM requests finishing at one per second, a share `v` of them with an error. */
+export function failingRequests(labels: Record<string, string>): TestSeries[] {
+  return [
+    {
+      series: `${metric('requests')}${L({ ...labels, finish_reason: 'error' })}`,
+      kind: 'counter',
+      value: (v) => v,
+    },
+    {
+      series: `${metric('requests')}${L({ ...labels, finish_reason: 'stop' })}`,
+      kind: 'counter',
+      value: (v) => 1 - v,
+    },
+  ];
+}
 
 /** The alerting rule of one spec under the config's overrides; undefined when disabled. */
 export function alertRule(

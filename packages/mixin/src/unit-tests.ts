@@ -1,4 +1,11 @@
-import { ALERTS, type AlertTest, alertRule, type TestSeries } from './alerts.js';
+import {
+  ALERTS,
+  type AlertTest,
+  alertRule,
+  failingRequests,
+  L,
+  type TestSeries,
+} from './alerts.js';
 import type { MixinConfig } from './config.js';
 import { expand } from './go-format.js';
 import { metric, seconds } from './promql.js';
@@ -83,25 +90,10 @@ function cases(
 /** How an SLO burn alert is driven: the error ratio of its SLI, as the rules see the raw series. */
 function sloTest(spec: SloAlertSpec, c: MixinConfig): AlertTest {
   const base = { job: 'app', model_name: 'm', engine: 'e' };
-  const L = (o: Record<string, string>) =>
-    `{${Object.entries(o)
-      .map(([k, v]) => `${k}="${v}"`)
-      .join(', ')}}`;
   const kind = SLO_KINDS[spec.key];
   let series: TestSeries[];
   if (kind.histogram === undefined) {
-    series = [
-      {
-        series: `${metric('requests')}${L({ ...base, finish_reason: 'error' })}`,
-        kind: 'counter',
-        value: (v) => v,
-      },
-      {
-        series: `${metric('requests')}${L({ ...base, finish_reason: 'stop' })}`,
-        kind: 'counter',
-        value: (v) => 1 - v,
-      },
-    ];
+    series = failingRequests(base);
   } else {
     const slo = c.slos[spec.key] as { thresholdSeconds: number };
     const bucket = `${metric(kind.histogram)}_bucket`;
