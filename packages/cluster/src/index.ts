@@ -3,3 +3,4 @@ export { aggregateInPrimary, clusterLens } from './cluster.js';
 export { processLabels } from './labels.js';
 export type { WorkerText } from './merge.js';
 export { mergeExpositions } from './merge.js';
+export { threadGroupLens } from './threads.js';

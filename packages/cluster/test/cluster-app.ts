@@ -9,7 +9,7 @@ import { createVllmSource } from '@inferlens/vllm';
 import { aggregateInPrimary, clusterLens } from '../src/index.js';
 
 if (cluster.isPrimary) {
-  aggregateInPrimary();
+  aggregateInPrimary({ timeoutMs: 15_000 }); // generous: a loaded CI machine, 4 workers under tsx
   let listening = 0;
   for (let i = 0; i < 4; i++) cluster.fork();
   cluster.on('listening', (_w, address) => {
@@ -25,7 +25,7 @@ if (cluster.isPrimary) {
   createVllmSource({ lens, targets: [{ url: process.env.VLLM_URL!, name: 'vllm-a' }] });
   const h = lens.handles('m');
   h.kvCacheUsage.set(id / 10); // workers 1..4: 0.1..0.4, average 0.25
-  const group = clusterLens(lens);
+  const group = clusterLens(lens, { timeoutMs: 20_000 });
   createServer((req, res) => {
     if (req.url === '/metrics')
       return void group.scrape().then(({ contentType, body }) => {
