@@ -4,6 +4,11 @@ import { parseCli } from '../src/args.js';
 import { parseDnsSpec, type Resolver } from '../src/dns-sd.js';
 import { createGateway } from '../src/gateway.js';
 
+/** Polls `check` until it holds (or 5 s pass): discovery and detection take what the machine needs. */
+async function until(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 100 && !check(); i++) await new Promise((r) => setTimeout(r, 50));
+}
+
 describe('--dns', () => {
   it('reads host:port and srv+ names, with an optional engine', () => {
     expect(parseDnsSpec('vllm.internal:8000')).toEqual({
@@ -51,7 +56,6 @@ describe('--dns', () => {
       onError: (e) => errors.push(e.message),
       port: 0,
     });
-    const wait = () => new Promise((r) => setTimeout(r, 300));
     try {
       expect(gateway.upstreams.map((u) => [u.url, u.engine])).toEqual([
         [`http://127.0.0.1:${portOf(vllm.url)}`, 'vllm'],
@@ -62,12 +66,18 @@ describe('--dns', () => {
         { name: 'localhost', port: portOf(sglang.url) },
         { name: 'localhost', port: portOf(llama.url) },
       ];
-      await wait();
+      await until(
+        () =>
+          gateway.upstreams
+            .map((u) => u.engine)
+            .sort()
+            .join() === 'llamacpp,sglang',
+      );
       expect(gateway.upstreams.map((u) => u.engine).sort()).toEqual(['llamacpp', 'sglang']);
       const status = (await (await fetch(`${gateway.url}/status`)).json()) as { engine: string }[];
       expect(status.map((s) => s.engine).sort()).toEqual(['llamacpp', 'sglang']);
       srv = new Error('SERVFAIL');
-      await wait();
+      await until(() => errors.length > 0);
       expect(gateway.upstreams.map((u) => u.engine).sort()).toEqual(['llamacpp', 'sglang']);
       expect(errors.at(-1)).toMatch(/dns _llm._tcp.svc: SERVFAIL/);
     } finally {

@@ -9,6 +9,11 @@ import { parseCli } from '../src/args.js';
 import { parseFileSd } from '../src/file-sd.js';
 import { createGateway } from '../src/gateway.js';
 
+/** Polls `check` until it holds (or 5 s pass): discovery and detection take what the machine needs. */
+async function until(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 100 && !check(); i++) await new Promise((r) => setTimeout(r, 50));
+}
+
 const dir = mkdtempSync(join(tmpdir(), 'inferlens-file-sd-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -82,7 +87,7 @@ describe('the gateway with a file_sd file', () => {
         { targets: [host(sglang.url)], labels: { zone: 'b' } },
         { targets: [host(llama.url)], labels: { __engine__: 'llamacpp' } },
       ]);
-      await new Promise((r) => setTimeout(r, 300));
+      await until(() => gateway.upstreams.length === 2);
       expect(gateway.upstreams.map((u) => [u.engine, u.detection.by])).toEqual([
         ['sglang', 'metrics'],
         ['llamacpp', 'forced'],
@@ -105,7 +110,7 @@ describe('the gateway with a file_sd file', () => {
 
       // A broken file keeps the last good targets and says why.
       writeFileSync(file, '[{"targets": ');
-      await new Promise((r) => setTimeout(r, 300));
+      await until(() => errors.length > 0);
       expect(gateway.upstreams).toHaveLength(2);
       expect(errors.at(-1)).toMatch(/does not parse/);
     } finally {

@@ -174,7 +174,8 @@ describe('createAutoSource', () => {
       ['unknown', undefined],
     ]);
     later.routes['/metrics'] = 'beta_queue 3\n'; // the engine finished starting
-    await new Promise((r) => setTimeout(r, 300));
+    for (let i = 0; i < 100 && fleet.status().some((s) => s.engine === 'unknown'); i++)
+      await new Promise((r) => setTimeout(r, 50));
     expect(
       fleet
         .status()

@@ -84,10 +84,16 @@ describe('createLlamacppSource against a fake llama-server', () => {
   });
 
   it('under load: busy slots run, the others are deferred (waiting)', async () => {
-    const { llama, lens } = await setup({ version: '2024', slots: 2 });
-    const busy = chat(llama.url, 4, 40);
-    await new Promise((r) => setTimeout(r, 100));
-    const during = (await lens.scrape()).body;
+    const { llama, lens, source } = await setup({ version: '2024', slots: 2 });
+    const busy = chat(llama.url, 4, 200); // about 2.4 s each: two run while two wait
+    const m0 = { model_name: llama.model, target: 'l' };
+    let during = '';
+    for (let i = 0; i < 40; i++) {
+      await source.refresh();
+      during = lens.render();
+      if (sampleValue(during, 'requestsWaiting', m0) === 2) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
     await busy;
     const m = { model_name: llama.model, target: 'l' };
     expect(sampleValue(during, 'requestsRunning', m)).toBe(2);
