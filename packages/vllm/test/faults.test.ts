@@ -30,7 +30,7 @@ describe('a vLLM target that misbehaves', () => {
       lens,
       targets: [{ url: vllm.url, name: 'a' }],
       scrapeOnCollect: false,
-      timeoutMs: 400,
+      timeoutMs: 1500, // the 10 MB body must pass maxBytes before this, even on a loaded machine
       onError: (e) => errors.push(e.reason),
     });
     await source.refresh();
