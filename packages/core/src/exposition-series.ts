@@ -30,9 +30,14 @@ export function renderSeries(family: Family, om: boolean, name: string): string 
     const sep = labels ? `${labels},` : '';
     let cumulative = 0;
     const counts = s.counts;
+    const exemplars = om ? s.exemplars : undefined;
     for (let i = 0; i < counts.length; i++) {
       cumulative += counts[i]!;
-      out += `${bucket}${sep}${le[i]}} ${cumulative}\n`;
+      const e = exemplars?.[i];
+      out +=
+        e === undefined
+          ? `${bucket}${sep}${le[i]}} ${cumulative}\n`
+          : `${bucket}${sep}${le[i]}} ${cumulative} # {trace_id="${e.traceId}"} ${formatValue(e.value)} ${e.timestamp}\n`;
     }
     const braces = labels ? `{${labels}}` : '';
     out += `${name}_sum${braces} ${formatValue(s.sum)}\n${name}_count${braces} ${s.count}\n`;

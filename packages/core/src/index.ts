@@ -44,7 +44,7 @@ export {
   SUMMARY_DEFAULTS,
   schema,
 } from './schema/index.js';
-export type { Series } from './series.js';
+export type { Exemplar, Series } from './series.js';
 export { CounterSeries, GaugeSeries, HistogramSeries, SummarySeries } from './series.js';
 export type { SummaryWindow } from './sketch.js';
 export type { FamilySettings, StoreOptions, SummaryOptions } from './store.js';

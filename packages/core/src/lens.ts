@@ -24,6 +24,12 @@ export interface LensOptions extends StoreOptions {
   requestTimeoutMs?: number;
   /** Live requests kept at most; past it the oldest are expired (default 100,000). */
   maxActiveRequests?: number;
+  /**
+   * Attach trace ids to TTFT and end-to-end observations as OpenMetrics exemplars (default off,
+   * and free when off). `true` takes `request({ traceId })`; `{ traceId }` also reads the current
+   * trace when a request gives none (`traceIdFromActiveSpan` of `@inferlens/otel`).
+   */
+  exemplars?: boolean | { traceId: () => string | undefined };
 }
 
 /** The extra label names `X` (a lens's `extraLabels`) declares for metric `Id`. */
@@ -57,6 +63,8 @@ export interface RequestOptions {
   time?: number;
   /** This request's values of extra labels declared for LLM rows (`extraLabels`). */
   labels?: Readonly<Record<string, string>>;
+  /** The request's trace id, kept as an exemplar when the lens records them (`exemplars`). */
+  traceId?: string;
 }
 
 export interface ScrapeResult {
@@ -90,6 +98,8 @@ export class Lens<X extends ExtraLabels = {}> {
   readonly #drops: Record<DropReason, CounterSeries>;
   readonly #hooks = new Set<CollectHook>();
   readonly #maxActive: number;
+  readonly #exemplars: boolean;
+  readonly #traceIdOf: (() => string | undefined) | undefined;
   /** Extra label names declared on any LLM row: what `request({ labels })` accepts. */
   readonly #llmExtra: readonly string[];
   #sweeper: unknown;
@@ -107,6 +117,14 @@ export class Lens<X extends ExtraLabels = {}> {
     this.engine = options.engine;
     this.requestTimeoutMs = timeout;
     this.#maxActive = maxActive;
+    const ex = options.exemplars ?? false;
+    if (
+      typeof ex !== 'boolean' &&
+      (ex === null || typeof ex !== 'object' || typeof ex.traceId !== 'function')
+    )
+      fail('exemplars: give true, false, or { traceId: () => string | undefined }');
+    this.#exemplars = ex !== false;
+    this.#traceIdOf = typeof ex === 'object' ? ex.traceId : undefined;
     const extra = new Set<string>();
     for (const id of LLM_IDS) for (const n of this.store.family(id).extraLabelNames) extra.add(n);
     this.#llmExtra = [...extra];
@@ -164,11 +182,13 @@ export class Lens<X extends ExtraLabels = {}> {
     let engine: unknown;
     let time: unknown;
     let labels: unknown;
+    let traceId: unknown;
     try {
       model = options?.model;
       engine = options?.engine;
       time = options?.time;
       labels = options?.labels;
+      if (this.#exemplars) traceId = options?.traceId ?? this.#traceIdOf?.();
     } catch {
       this.drop('invalid_event');
     }
@@ -187,7 +207,12 @@ export class Lens<X extends ExtraLabels = {}> {
     }
     if (this.#ctx.active.size >= this.#maxActive) this.#evictOldest();
     if (this.#sweeper === undefined && !this.#closed) this.#startSweeper();
-    return new RequestTracker(this.#ctx, handles, t);
+    return new RequestTracker(
+      this.#ctx,
+      handles,
+      t,
+      typeof traceId === 'string' && traceId !== '' ? traceId : undefined,
+    );
   }
 
   /**

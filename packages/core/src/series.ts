@@ -7,6 +7,20 @@
 
 import { BINS, binOf, type SummaryWindow, windowQuantiles } from './sketch.js';
 
+/**
+ * A trace id attached to one histogram observation, shown after the bucket line in OpenMetrics
+ * (`… # {trace_id="…"} value timestamp`). Only with `createLens({ exemplars })`.
+ */
+export interface Exemplar {
+  readonly traceId: string;
+  readonly value: number;
+  /** Unix seconds. */
+  readonly timestamp: number;
+}
+
+/** What a trace id may be: OTel's 32 hex digits, or any id of up to 64 safe characters. */
+const TRACE_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
 /** Counts values the store refused (NaN, negative, infinite) so bad input is visible, not fatal. */
 export interface InvalidSink {
   value: number;
@@ -106,6 +120,28 @@ export class HistogramSeries extends SeriesBase {
     this.counts[i]!++;
     this.sum += v;
     this.count++;
+  }
+
+  /**
+   * The last exemplar of each bucket (index as `counts`), created by the first
+   * {@link observeWithExemplar}; undefined while none was recorded, so histograms without
+   * exemplars cost nothing more.
+   */
+  exemplars: (Exemplar | undefined)[] | undefined;
+
+  /**
+   * Records one value as {@link observe} does, and keeps `traceId` as its bucket's exemplar. A
+   * trace id that is not 1–64 characters of `[A-Za-z0-9_-]` records the value without one.
+   */
+  observeWithExemplar(v: number, traceId: string, wallMs: number = Date.now()): void {
+    const before = this.count;
+    this.observe(v);
+    if (this.count === before || typeof traceId !== 'string' || !TRACE_ID.test(traceId)) return;
+    const b = this.bounds;
+    let i = 0;
+    while (i < b.length && v > b[i]!) i++;
+    const all = (this.exemplars ??= new Array(this.counts.length).fill(undefined));
+    all[i] = { traceId, value: v, timestamp: wallMs / 1000 };
   }
 }
 

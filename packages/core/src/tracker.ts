@@ -86,9 +86,13 @@ export class RequestTracker {
   /** Called once when the request ends for any reason (used by `instrument()` to forget its id). */
   onEnd: ((tracker: RequestTracker) => void) | undefined;
 
-  constructor(ctx: TrackerContext, handles: ModelHandles, arrival: number) {
+  /** The trace id for exemplars; undefined unless the lens records them. */
+  readonly #traceId: string | undefined;
+
+  constructor(ctx: TrackerContext, handles: ModelHandles, arrival: number, traceId?: string) {
     this.#ctx = ctx;
     this.#h = handles;
+    this.#traceId = traceId;
     this.#arrival = arrival;
     this.#queuedAt = arrival;
     this.lastActivity = ctx.seen;
@@ -154,7 +158,9 @@ export class RequestTracker {
     this.#phase = Phase.Decode;
     this.#firstAt = t;
     this.#lastAt = t;
-    h.timeToFirstToken.observe((t - this.#arrival) / 1000);
+    // Exemplars go on TTFT and e2e only: once per request, never on the per-token path.
+    if (this.#traceId === undefined) h.timeToFirstToken.observe((t - this.#arrival) / 1000);
+    else h.timeToFirstToken.observeWithExemplar((t - this.#arrival) / 1000, this.#traceId);
     h.requestPrefillTime.observe((t - this.#scheduledAt) / 1000);
     this.#generated += count;
     h.generationTokens.value += count;
@@ -207,7 +213,8 @@ export class RequestTracker {
     else if (finishReason !== undefined) this.#ctx.drop('invalid_value');
     h.finished(reason).value++;
     const e2e = (t - this.#arrival) / 1000;
-    h.e2eRequestLatency.observe(e2e);
+    if (this.#traceId === undefined) h.e2eRequestLatency.observe(e2e);
+    else h.e2eRequestLatency.observeWithExemplar(e2e, this.#traceId);
     const generated = this.#count(generationTokens) ?? this.#generated;
     if (generated > this.#generated) h.generationTokens.value += generated - this.#generated;
     if (this.#firstAt !== 0) {

@@ -6,4 +6,5 @@ export type { LensMetricProducer, MetricProducerOptions } from './producer.js';
 export { createMetricProducer } from './producer.js';
 export type { PrometheusExporterOptions, PrometheusPipeline } from './prometheus.js';
 export { createPrometheusExporter } from './prometheus.js';
+export { traceIdFromActiveSpan } from './trace-id.js';
 export { VERSION } from './version.js';
