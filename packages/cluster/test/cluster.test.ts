@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { schema } from '@inferlens/core';
 import { parse } from '@inferlens/prom-parse';
 import { startFakeVllm } from '@inferlens/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sumOf } from './helpers.js';
 
 let app: ChildProcess;
 let port = 0;
@@ -39,16 +39,6 @@ afterAll(async () => {
   await vllm?.close();
 });
 
-const sum = (text: string, id: keyof typeof schema, labels: Record<string, string> = {}) =>
-  parse(text)
-    .families.flatMap((f) => f.samples)
-    .filter(
-      (s) =>
-        s.name === schema[id].prometheus &&
-        Object.entries(labels).every(([k, v]) => s.labels[k] === v),
-    )
-    .reduce((a, s) => a + s.value, 0);
-
 describe('a real node:cluster of 4 workers', () => {
   it('serves the whole group’s metrics from any worker, engine sources counted once', async () => {
     const served = await Promise.all(
@@ -71,13 +61,13 @@ describe('a real node:cluster of 4 workers', () => {
     for (const { text } of scrapes) {
       expect(parse(text).errors).toEqual([]);
       const own = { engine: 'sim' };
-      expect(sum(text, 'requests', { ...own, finish_reason: 'stop' })).toBe(200);
-      expect(sum(text, 'generationTokens', own)).toBe(1000);
-      expect(sum(text, 'requestsRunning', own)).toBe(0);
-      expect(sum(text, 'kvCacheUsage', own)).toBeCloseTo(0.25, 12);
+      expect(sumOf(text, 'requests', { ...own, finish_reason: 'stop' })).toBe(200);
+      expect(sumOf(text, 'generationTokens', own)).toBe(1000);
+      expect(sumOf(text, 'requestsRunning', own)).toBe(0);
+      expect(sumOf(text, 'kvCacheUsage', own)).toBeCloseTo(0.25, 12);
       // Each worker scrapes the same vLLM: its 7 tokens once, not 4 × 7.
-      expect(sum(text, 'generationTokens', { engine: 'vllm', target: 'vllm-a' })).toBe(7);
-      expect(sum(text, 'sourceUp', { engine: 'vllm' })).toBe(1);
+      expect(sumOf(text, 'generationTokens', { engine: 'vllm', target: 'vllm-a' })).toBe(7);
+      expect(sumOf(text, 'sourceUp', { engine: 'vllm' })).toBe(1);
     }
   });
 });

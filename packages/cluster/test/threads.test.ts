@@ -1,8 +1,8 @@
 import { Worker } from 'node:worker_threads';
-import { createLens, schema } from '@inferlens/core';
-import { parse } from '@inferlens/prom-parse';
+import { createLens } from '@inferlens/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { threadGroupLens } from '../src/index.js';
+import { sumOf } from './helpers.js';
 
 const file = new URL('./thread-app.ts', import.meta.url).href;
 /** A worker thread running thread-app.ts through tsx's loader. */
@@ -14,16 +14,6 @@ function thread(requests: number, kv: number): Promise<Worker> {
     w.once('error', reject);
   });
 }
-
-const value = (text: string, id: keyof typeof schema, labels: Record<string, string> = {}) =>
-  parse(text)
-    .families.flatMap((f) => f.samples)
-    .filter(
-      (s) =>
-        s.name === schema[id].prometheus &&
-        Object.entries(labels).every(([k, v]) => s.labels[k] === v),
-    )
-    .reduce((a, s) => a + s.value, 0);
 
 const workers: Worker[] = [];
 afterAll(async () => {
@@ -43,18 +33,18 @@ describe('threadGroupLens: the main thread and 3 worker threads', () => {
     for (let i = 0; i < 50 && group.members() < 4; i++) await new Promise((r) => setTimeout(r, 20));
     expect(group.members()).toBe(4);
     const fromMain = (await group.scrape()).body;
-    expect(value(fromMain, 'requests', { finish_reason: 'stop' })).toBe(61);
-    expect(value(fromMain, 'kvCacheUsage')).toBeCloseTo(0.25, 12);
+    expect(sumOf(fromMain, 'requests', { finish_reason: 'stop' })).toBe(61);
+    expect(sumOf(fromMain, 'kvCacheUsage')).toBeCloseTo(0.25, 12);
     // The same from inside a worker thread.
     const fromWorker = await new Promise<string>((resolve) => {
       workers[1]!.once('message', resolve);
       workers[1]!.postMessage('scrape');
     });
-    expect(value(fromWorker, 'requests', { finish_reason: 'stop' })).toBe(61);
+    expect(sumOf(fromWorker, 'requests', { finish_reason: 'stop' })).toBe(61);
     // A thread that leaves is no longer waited for.
     workers[0]!.postMessage('stop');
     for (let i = 0; i < 50 && group.members() > 3; i++) await new Promise((r) => setTimeout(r, 20));
-    expect(value((await group.scrape()).body, 'requests', { finish_reason: 'stop' })).toBe(51);
+    expect(sumOf((await group.scrape()).body, 'requests', { finish_reason: 'stop' })).toBe(51);
     group.close();
     lens.close();
   });
