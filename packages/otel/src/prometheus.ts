@@ -89,7 +89,13 @@ export function createPrometheusExporter(
   };
   if (preventServerStart === true) return Promise.resolve(pipeline);
   return exporter.startServer().then(
-    () => pipeline,
+    () => {
+      // exporter-prometheus unrefs its server, so a script that only serves metrics (the README's
+      // example) exited at once (#11). A server that was asked for keeps the process alive until
+      // shutdown() closes it, as any listening server does.
+      (exporter as unknown as { _server?: { ref?: () => void } })._server?.ref?.();
+      return pipeline;
+    },
     async (error: Error) => {
       await meterProvider.shutdown().catch(() => undefined);
       throw new Error(
