@@ -16,6 +16,8 @@ export interface EngineEvents {
     time?: number;
     /** Values of extra labels declared for LLM rows (see `lens.request({ labels })`). */
     labels?: Readonly<Record<string, string>>;
+    /** The request's trace id, for exemplars (see `createLens({ exemplars })`). */
+    traceId?: string;
   };
   /** The scheduler put the request in the running batch (again, after a preemption). */
   scheduled: { id: RequestId; time?: number };
@@ -130,6 +132,7 @@ export function instrument(engine: EventSource, options: InstrumentOptions): Ins
         model: e.model ?? defaultModel ?? 'unknown',
         time: e.time,
         labels: e.labels,
+        traceId: e.traceId,
       });
       t.onEnd = () => live.delete(id);
       live.set(id, t);

@@ -1,5 +1,6 @@
+import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { createLens } from '../src/index.js';
+import { createLens, instrument } from '../src/index.js';
 
 const trace = '4bf92f3577b34da6a3ce929d0e0e4736';
 
@@ -18,6 +19,21 @@ function run(options: Parameters<typeof createLens>[0], traceId?: string) {
 }
 
 describe('exemplars (#11)', () => {
+  it('come with the queued event through instrument()', () => {
+    const lens = createLens({ engine: 'e', exemplars: true });
+    const engine = new EventEmitter();
+    instrument(engine, { lens, model: 'm' });
+    engine.emit('queued', { id: 1, traceId: trace });
+    engine.emit('firstToken', { id: 1 });
+    engine.emit('finished', { id: 1, finishReason: 'stop' });
+    expect(
+      lens
+        .render('openmetrics')
+        .split('\n')
+        .filter((l) => l.includes(trace)),
+    ).toHaveLength(2);
+  });
+
   it('are off by default: no exemplar kept, none rendered', () => {
     const lens = run({ engine: 'e' }, trace);
     expect(lens.handles('m').timeToFirstToken.exemplars).toBeUndefined();
