@@ -106,6 +106,10 @@ function describe(
       );
       const skipped = families.find((f) => f.name === 'tgi_request_skipped_tokens');
       if (chunking) evidence.push('tgi_batch_concat{reason="chunking"}: v2.4 or later');
+      // TGI has no TTFT histogram (engines-tgi reference §0); the mixin approximates it.
+      evidence.push(
+        `no TTFT histogram (TGI exports none): dashboards show the queue + prefill proxy ${schema.tgiTimeToFirstTokenProxy.prometheus}`,
+      );
       if (skipped?.type === 'summary')
         evidence.push('tgi_request_skipped_tokens is a summary: v2.3 or later');
       return `TGI${chunking ? ' (v2.4 or later)' : skipped?.type === 'summary' ? ' (v2.3 or later)' : ''}`;

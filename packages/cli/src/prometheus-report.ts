@@ -27,8 +27,11 @@ export function renderPrometheus(r: PrometheusReport): string[] {
   );
   const qs = r.queries;
   out.push(head('queries', `${qs.withData} of ${qs.total} dashboard queries return data`));
-  for (const e of qs.empty.slice(0, 8)) out.push(bullet(`${c.yellow('no data')} ${e}`));
-  if (qs.empty.length > 8) out.push(bullet(`and ${qs.empty.length - 8} more`));
+  const panels = new Map<string, number>();
+  for (const e of qs.empty) panels.set(e, (panels.get(e) ?? 0) + 1);
+  for (const [panel, n] of [...panels].slice(0, 8))
+    out.push(bullet(`${c.yellow('no data')} ${panel}${n > 1 ? ` (${n} queries)` : ''}`));
+  if (panels.size > 8) out.push(bullet(`and ${panels.size - 8} more panels`));
   for (const e of qs.failed.slice(0, 5)) out.push(bullet(c.red(e)));
   const firing = r.alerts.filter((a) => a.state === 'firing');
   const pending = r.alerts.filter((a) => a.state === 'pending');

@@ -9,6 +9,9 @@ import { describe, expect, it } from 'vitest';
 import { identify } from '../src/engine.js';
 import { counterResets, formatProblems } from '../src/format.js';
 import { lint } from '../src/lint.js';
+import { clientStats, compare } from '../src/load/compare.js';
+import type { ChatOutcome } from '../src/load/request.js';
+import type { Moved } from '../src/load/server.js';
 import { authHeader, metricsUrl } from '../src/scrape.js';
 
 const metricsOf = async (url: string) =>
@@ -70,6 +73,9 @@ describe('engine and version era from metric names', () => {
       const own = identify(parse(text).families);
       expect(own.engine).toBe('tgi');
       expect(own.evidence.join('\n')).toMatch(/counters without _total: TGI’s own exporter/);
+      expect(own.evidence.join('\n')).toMatch(
+        /no TTFT histogram .*llm_tgi_time_to_first_token_proxy_seconds/,
+      );
       const relabelled = identify(
         parse(text.replaceAll('tgi_request_success ', 'tgi_request_success_total ')).families,
       );
@@ -170,5 +176,57 @@ describe('flags', () => {
     expect(metricsUrl('http://h:8000')).toBe('http://h:8000/metrics');
     expect(metricsUrl('h:8000/custom')).toBe('http://h:8000/custom');
     expect(() => metricsUrl('file:///etc/passwd')).toThrow(/only http and https/);
+  });
+});
+
+describe('load: client and server side by side', () => {
+  const outcome = (ttft: number): ChatOutcome => ({
+    status: 'ok',
+    ttft,
+    itl: [0.02, 0.02],
+    e2e: ttft + 0.04,
+    chunks: 3,
+    usage: { prompt: 10, completion: 3 },
+  });
+  const client = clientStats({
+    outcomes: Array.from({ length: 10 }, () => outcome(0.1)),
+    shared: 5,
+    seconds: 1,
+  });
+  const server = (requests: number, ttft: number, generated = 30): Moved => ({
+    counters: {
+      requests,
+      promptTokens: 100,
+      generationTokens: generated,
+      prefixCacheHits: 0,
+      prefixCacheQueries: 80,
+    },
+    reasons: { stop: requests },
+    quantiles: {
+      timeToFirstToken: { p50: ttft, p90: ttft, p99: ttft, count: requests },
+      interTokenLatency: { mean: 0.02, count: 20 },
+    },
+  });
+  const disagreements = (m: Moved) =>
+    compare(client, m, 5)
+      .filter((r) => r.disagreement)
+      .map((r) => r.what);
+
+  it('agrees when the counts match and the server TTFT is within the client’s', () => {
+    expect(
+      disagreements({
+        ...server(10, 0.09),
+        counters: { ...server(10, 0.09).counters, prefixCacheHits: 40 },
+      }),
+    ).toEqual([]);
+  });
+
+  it('flags lost requests, other token counts, an impossible TTFT and a cache that never hits', () => {
+    expect(disagreements(server(7, 0.09))).toEqual(['requests', 'prefix cache hits']);
+    expect(disagreements(server(10, 0.5, 45))).toEqual([
+      'generated tokens',
+      'TTFT p50 / p90 / p99',
+      'prefix cache hits',
+    ]);
   });
 });

@@ -9,7 +9,7 @@ import { print } from './check.js';
 export interface LoadFlags {
   model?: string;
   rate?: string;
-  concurrency: string;
+  concurrency?: string;
   duration?: string;
   requests?: string;
   stream: boolean;
@@ -53,7 +53,8 @@ export async function runLoadCommand(base: string, flags: LoadFlags): Promise<nu
   const options = {
     url,
     rate: number(flags.rate, '--rate', 0.01, 10_000),
-    concurrency: number(flags.concurrency, '--concurrency', 1, 1024)!,
+    // Closed loop: 8 workers; at a --rate, a cap high enough not to hold the rate back.
+    concurrency: number(flags.concurrency ?? (flags.rate ? '256' : '8'), '--concurrency', 1, 1024)!,
     requests: requests ?? (durationSeconds === undefined ? 100 : undefined),
     durationSeconds,
     stream: flags.stream,
@@ -119,6 +120,13 @@ export async function runLoadCommand(base: string, flags: LoadFlags): Promise<nu
       [
         `${c.bold('inferlens load')} ${url}${model ? ` (model ${model})` : ''}: ${stats.sent} requests in ${duration(result.seconds)}, ${(stats.sent / result.seconds).toFixed(1)} req/s`,
         `server: ${after?.engine ?? `no /metrics at ${metricsAt}: client side only`}`,
+        ...(options.rate && stats.sent / result.seconds < options.rate * 0.9
+          ? [
+              c.yellow(
+                `the rate of ${options.rate}/s was not held: ${options.concurrency} requests were in flight at once (raise --concurrency)`,
+              ),
+            ]
+          : []),
         `client e2e p50 ${duration(stats.e2e.p50)}, p99 ${duration(stats.e2e.p99)}${result.firstError ? `; first failure: ${result.firstError}` : ''}`,
         '',
         ...table([
@@ -127,7 +135,11 @@ export async function runLoadCommand(base: string, flags: LoadFlags): Promise<nu
             r.what,
             r.client,
             r.server,
-            r.disagreement ? c.red('✗ disagree') : r.server.startsWith('–') ? '' : c.green('✓'),
+            r.disagreement
+              ? c.red('✗ disagree')
+              : r.server.startsWith('–') || r.client.startsWith('–')
+                ? ''
+                : c.green('✓'),
           ]),
         ]),
         '',
