@@ -72,6 +72,7 @@ export async function checkTarget(url: string, options: CheckOptions): Promise<T
     findings: formatProblems(parsed),
     cardinality: cardinality(families),
   };
+  report.findings.push(...contentTypeFindings(first.contentType, parsed.eof));
   if (series === 0)
     report.findings.push({
       level: 'warning',
@@ -202,4 +203,27 @@ async function textFormat(
   if (!/openmetrics/i.test(first.contentType)) return first.text;
   const again = await scrape(url, { ...options, accept: 'text/plain;version=0.0.4' });
   return again.ok ? again.text : first.text;
+}
+
+/**
+ * What the Content-Type does to Prometheus: OpenMetrics without `# EOF` fails the scrape, and since
+ * Prometheus 3.0 a type it does not know fails it unless `fallback_scrape_protocol` is set.
+ */
+function contentTypeFindings(contentType: string, eof: boolean): Finding[] {
+  const type = contentType.split(';')[0]!.trim().toLowerCase();
+  if (type === 'application/openmetrics-text' && !eof)
+    return [
+      {
+        level: 'problem',
+        message: 'OpenMetrics without the closing "# EOF": Prometheus rejects the scrape',
+      },
+    ];
+  if (type !== 'text/plain' && type !== 'application/openmetrics-text')
+    return [
+      {
+        level: 'warning',
+        message: `Content-Type "${contentType || 'none'}": Prometheus 3 refuses it unless the scrape job sets fallback_scrape_protocol`,
+      },
+    ];
+  return [];
 }

@@ -69,8 +69,7 @@ export function createProgram(setExit: (code: number) => void): Command {
     .option('--rate <n>', 'requests per second (open loop)')
     .option(
       '--concurrency <n>',
-      'requests in flight (closed loop; with --rate, the most in flight)',
-      '8',
+      'requests in flight (closed loop, default 8; with --rate, the most in flight, default 256)',
     )
     .option('--duration <duration>', 'send for this long (e.g. 30s, 2m)')
     .option('--requests <n>', 'send this many requests (default 100 when no --duration)')

@@ -94,6 +94,32 @@ describe('inferlens as a command: help, usage errors, exit codes', () => {
     expect(exporters.scrapes['/broken']).toBeGreaterThanOrEqual(2);
   });
 
+  it('knows what the Content-Type does to Prometheus', async () => {
+    const eof = await inferlensJson<TargetReport[]>([
+      'check',
+      `${exporters.url}/openmetrics-no-eof`,
+      '--interval',
+      '0',
+    ]);
+    expect(eof.code).toBe(1);
+    expect(problemsOf(eof.json[0]!)).toEqual([
+      'OpenMetrics without the closing "# EOF": Prometheus rejects the scrape',
+    ]);
+    const html = await inferlensJson<TargetReport[]>([
+      'check',
+      `${exporters.url}/html`,
+      '--interval',
+      '0',
+    ]);
+    expect(html.code).toBe(0);
+    expect(html.json[0]!.findings).toEqual([
+      {
+        level: 'warning',
+        message: expect.stringMatching(/^Content-Type "text\/html": Prometheus 3 refuses it/),
+      },
+    ]);
+  });
+
   it('exits 1 on 100,000 series and names the label that explodes', async () => {
     const { code, json } = await inferlensJson<TargetReport[]>([
       'check',

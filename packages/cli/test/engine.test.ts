@@ -192,6 +192,8 @@ describe('load: client and server side by side', () => {
     outcomes: Array.from({ length: 10 }, () => outcome(0.1)),
     shared: 5,
     seconds: 1,
+    sendingSeconds: 1,
+    peakInFlight: 10,
   });
   const server = (requests: number, ttft: number, generated = 30): Moved => ({
     counters: {

@@ -74,7 +74,7 @@ export async function runCheck(urls: string[], flags: CheckFlags): Promise<numbe
   );
   let reports: TargetReport[];
   try {
-    reports = await Promise.all(targets.map((t) => checkTarget(t, options).finally(() => done++)));
+    reports = await eightAtATime(targets, (t) => checkTarget(t, options).finally(() => done++));
   } finally {
     progress.stop();
   }
@@ -96,3 +96,20 @@ async function readConfig(file: string): Promise<MixinConfigInput> {
 }
 
 export const print = (text: string) => process.stdout.write(`${text}\n`);
+
+/** `work` on every item, at most eight at once, results in the items' order. */
+async function eightAtATime<T, R>(
+  items: readonly T[],
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await work(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(8, items.length) }, worker));
+  return out;
+}

@@ -86,6 +86,11 @@ export async function runLoadCommand(base: string, flags: LoadFlags): Promise<nu
     },
   }).finally(() => progress.stop());
   const stats = clientStats(result);
+  // Requests sent per second while sending: the first goes at 0 s, so n requests span n − 1 gaps.
+  const sendRate =
+    stats.sent > 1 && result.sendingSeconds > 0
+      ? (stats.sent - 1) / result.sendingSeconds
+      : stats.sent;
   if (stats.errors === stats.sent)
     throw new UsageError(`every request failed: ${result.firstError ?? 'no answer'}`);
   // Engines' counters move when a request ends and gateways mirror on a timer: give them a moment.
@@ -118,12 +123,14 @@ export async function runLoadCommand(base: string, flags: LoadFlags): Promise<nu
   } else {
     print(
       [
-        `${c.bold('inferlens load')} ${url}${model ? ` (model ${model})` : ''}: ${stats.sent} requests in ${duration(result.seconds)}, ${(stats.sent / result.seconds).toFixed(1)} req/s`,
+        `${c.bold('inferlens load')} ${url}${model ? ` (model ${model})` : ''}: ${stats.sent} requests in ${duration(result.seconds)}, sent at ${sendRate.toFixed(1)}/s`,
         `server: ${after?.engine ?? `no /metrics at ${metricsAt}: client side only`}`,
-        ...(options.rate && stats.sent / result.seconds < options.rate * 0.9
+        ...(options.rate && sendRate < options.rate * 0.9
           ? [
               c.yellow(
-                `the rate of ${options.rate}/s was not held: ${options.concurrency} requests were in flight at once (raise --concurrency)`,
+                result.peakInFlight >= options.concurrency
+                  ? `the rate of ${options.rate}/s was not held (${sendRate.toFixed(1)}/s): ${options.concurrency} requests were in flight at once (raise --concurrency)`
+                  : `the rate of ${options.rate}/s was not held (${sendRate.toFixed(1)}/s): the client could not send faster`,
               ),
             ]
           : []),

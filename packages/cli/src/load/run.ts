@@ -31,6 +31,10 @@ export interface LoadResult {
   outcomes: ChatOutcome[];
   shared: number;
   seconds: number;
+  /** Seconds from the first request sent to the last: the rate achieved is sent / this. */
+  sendingSeconds: number;
+  /** Most requests in flight at once. */
+  peakInFlight: number;
   firstError?: string;
 }
 
@@ -50,6 +54,8 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   const outcomes: ChatOutcome[] = [];
   let sent = 0;
   let inFlight = 0;
+  let peakInFlight = 0;
+  let lastSentAt = 0;
   let shared = 0;
   let errors = 0;
   let firstError: string | undefined;
@@ -59,6 +65,8 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   const one = async () => {
     sent++;
     inFlight++;
+    peakInFlight = Math.max(peakInFlight, inFlight);
+    lastSentAt = elapsed();
     const prompt = next();
     if (prompt.shared) shared++;
     const abort = Math.random() < o.abortRatio;
@@ -110,5 +118,12 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   } finally {
     clearInterval(timer);
   }
-  return { outcomes, shared, seconds: elapsed(), ...(firstError ? { firstError } : {}) };
+  return {
+    outcomes,
+    shared,
+    seconds: elapsed(),
+    sendingSeconds: lastSentAt,
+    peakInFlight,
+    ...(firstError ? { firstError } : {}),
+  };
 }

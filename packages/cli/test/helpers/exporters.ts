@@ -5,6 +5,7 @@ import { createServer, type Server } from 'node:http';
  * - `/broken`: a NaN gauge, a histogram without `+Inf`, a counter that goes down on every scrape,
  *   a duplicate series, a malformed line;
  * - `/huge`: 100,000 series of one family, a request id as a label;
+ * - `/openmetrics-no-eof`, `/html`: a healthy body under a Content-Type Prometheus trips over;
  * - `/slow`: answers after `slowMs`;
  * - `/auth`: 401 unless `Authorization: Bearer secret` (or basic `ops:pw`), then a healthy body.
  */
@@ -61,6 +62,19 @@ export async function startExporters(slowMs = 5000): Promise<Exporters> {
     };
     if (path === '/broken') return send(broken(scrapes[path]));
     if (path === '/huge') return send(big);
+    if (path === '/openmetrics-no-eof') {
+      res.writeHead(200, { 'content-type': 'application/openmetrics-text; version=1.0.0' });
+      return res.end(
+        HEALTHY.replace('llm_requests_total ', 'llm_requests ').replace(
+          /TYPE llm_requests_total/,
+          'TYPE llm_requests',
+        ),
+      );
+    }
+    if (path === '/html') {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      return res.end(HEALTHY);
+    }
     if (path === '/slow') {
       const t = setTimeout(() => send(HEALTHY), slowMs);
       res.on('close', () => clearTimeout(t));
