@@ -91,3 +91,25 @@ export function parseDuration(text: string, flag: string): number {
   const n = Number(m[1]);
   return m[2] === 'ms' ? n / 1000 : m[2] === 'm' ? n * 60 : n;
 }
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+
+/**
+ * Every string in `value`, made safe for a terminal: control characters (a hostile target's label
+ * values could carry escape sequences that rewrite the screen) written as `\xNN`, and each string
+ * cut at `max` characters. `--json` needs none of this: JSON escapes them itself.
+ */
+export function printable<T>(value: T, max = 500): T {
+  if (typeof value === 'string') {
+    const safe = value.replace(
+      CONTROL,
+      (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`,
+    );
+    return (safe.length > max ? `${safe.slice(0, max)}…` : safe) as T;
+  }
+  if (Array.isArray(value)) return value.map((v) => printable(v, max)) as T;
+  if (value !== null && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, printable(v, max)])) as T;
+  return value;
+}

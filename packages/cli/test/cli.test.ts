@@ -120,6 +120,15 @@ describe('inferlens as a command: help, usage errors, exit codes', () => {
     ]);
   });
 
+  it('prints what a hostile target sends without its escape sequences, and cut short', async () => {
+    const run = await inferlens(['check', `${exporters.url}/hostile`, '--interval', '0']);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('NaN value');
+    expect(run.stdout).not.toContain('\u001b');
+    expect(run.stdout).toContain('\\x1b[2J\\x1b]0;owned\\x07');
+    expect(Math.max(...run.stdout.split('\n').map((l) => l.length))).toBeLessThan(1200);
+  });
+
   it('exits 1 on 100,000 series and names the label that explodes', async () => {
     const { code, json } = await inferlensJson<TargetReport[]>([
       'check',

@@ -3,7 +3,7 @@ import { checkTarget, type TargetReport } from '../check.js';
 import { renderTarget, verdict } from '../check-report.js';
 import type { PrometheusReport } from '../prometheus.js';
 import { authHeader, metricsUrl } from '../scrape.js';
-import { EXIT, Progress, parseDuration, UsageError } from '../ui.js';
+import { EXIT, Progress, parseDuration, printable, UsageError } from '../ui.js';
 
 export interface CheckFlags {
   prometheus?: string;
@@ -51,7 +51,9 @@ export async function runCheck(urls: string[], flags: CheckFlags): Promise<numbe
     } finally {
       progress.stop();
     }
-    print(flags.json ? JSON.stringify(report, null, 2) : renderPrometheus(report).join('\n'));
+    print(
+      flags.json ? JSON.stringify(report, null, 2) : renderPrometheus(printable(report)).join('\n'),
+    );
     if (report.error) return EXIT.error;
     return report.findings.some((f) => f.level === 'problem') ? EXIT.problems : EXIT.ok;
   }
@@ -79,7 +81,10 @@ export async function runCheck(urls: string[], flags: CheckFlags): Promise<numbe
     progress.stop();
   }
   if (flags.json) print(JSON.stringify(reports, null, 2));
-  else print([...reports.flatMap((r) => [...renderTarget(r), '']), verdict(reports)].join('\n'));
+  else
+    print(
+      [...reports.flatMap((r) => [...renderTarget(printable(r)), '']), verdict(reports)].join('\n'),
+    );
   if (reports.some((r) => r.error)) return EXIT.error;
   return reports.some((r) => r.findings.some((f) => f.level === 'problem'))
     ? EXIT.problems

@@ -3,7 +3,16 @@ import { clientStats, compare } from '../load/compare.js';
 import { runLoad } from '../load/run.js';
 import { moved, readServer, type ServerView } from '../load/server.js';
 import { authHeader } from '../scrape.js';
-import { colors as c, duration, EXIT, Progress, parseDuration, table, UsageError } from '../ui.js';
+import {
+  colors as c,
+  duration,
+  EXIT,
+  Progress,
+  parseDuration,
+  printable,
+  table,
+  UsageError,
+} from '../ui.js';
 import { print } from './check.js';
 
 export interface LoadFlags {
@@ -103,6 +112,8 @@ export async function runLoadCommand(base: string, flags: LoadFlags): Promise<nu
   }
   const delta = before && after ? moved(before, after) : undefined;
   const rows = compare(stats, delta, result.shared);
+  // What the server wrote (its engine label, its error bodies) reaches the terminal made safe.
+  const shown = printable({ engine: after?.engine, firstError: result.firstError, rows });
   const disagreements = rows.filter((r) => r.disagreement);
   if (flags.json) {
     print(
@@ -123,8 +134,8 @@ export async function runLoadCommand(base: string, flags: LoadFlags): Promise<nu
   } else {
     print(
       [
-        `${c.bold('inferlens load')} ${url}${model ? ` (model ${model})` : ''}: ${stats.sent} requests in ${duration(result.seconds)}, sent at ${sendRate.toFixed(1)}/s`,
-        `server: ${after?.engine ?? `no /metrics at ${metricsAt}: client side only`}`,
+        `${c.bold('inferlens load')} ${url}${model ? ` (model ${printable(model)})` : ''}: ${stats.sent} requests in ${duration(result.seconds)}, sent at ${sendRate.toFixed(1)}/s`,
+        `server: ${shown.engine ?? `no /metrics at ${metricsAt}: client side only`}`,
         ...(options.rate && sendRate < options.rate * 0.9
           ? [
               c.yellow(
@@ -134,11 +145,11 @@ export async function runLoadCommand(base: string, flags: LoadFlags): Promise<nu
               ),
             ]
           : []),
-        `client e2e p50 ${duration(stats.e2e.p50)}, p99 ${duration(stats.e2e.p99)}${result.firstError ? `; first failure: ${result.firstError}` : ''}`,
+        `client e2e p50 ${duration(stats.e2e.p50)}, p99 ${duration(stats.e2e.p99)}${shown.firstError ? `; first failure: ${shown.firstError}` : ''}`,
         '',
         ...table([
           ['', 'client measured', 'server /metrics moved', ''],
-          ...rows.map((r) => [
+          ...shown.rows.map((r) => [
             r.what,
             r.client,
             r.server,
@@ -151,7 +162,7 @@ export async function runLoadCommand(base: string, flags: LoadFlags): Promise<nu
         ]),
         '',
         ...(disagreements.length
-          ? disagreements.map((r) => c.red(`✗ ${r.disagreement}`))
+          ? shown.rows.filter((r) => r.disagreement).map((r) => c.red(`✗ ${r.disagreement}`))
           : [c.green('client and server agree')]),
       ].join('\n'),
     );

@@ -6,6 +6,7 @@ import { createServer, type Server } from 'node:http';
  *   a duplicate series, a malformed line;
  * - `/huge`: 100,000 series of one family, a request id as a label;
  * - `/openmetrics-no-eof`, `/html`: a healthy body under a Content-Type Prometheus trips over;
+ * - `/hostile`: escape sequences and a 100 kB value in a label;
  * - `/slow`: answers after `slowMs`;
  * - `/auth`: 401 unless `Authorization: Bearer secret` (or basic `ops:pw`), then a healthy body.
  */
@@ -70,6 +71,11 @@ export async function startExporters(slowMs = 5000): Promise<Exporters> {
           'TYPE llm_requests',
         ),
       );
+    }
+    if (path === '/hostile') {
+      // Escape sequences that clear the screen and set the title, and a 100 kB label value.
+      const value = `\u001b[2J\u001b]0;owned\u0007${'x'.repeat(100_000)}`;
+      return send(`# TYPE llm_requests_total counter\nllm_requests_total{engine="${value}"} NaN\n`);
     }
     if (path === '/html') {
       res.writeHead(200, { 'content-type': 'text/html' });
