@@ -91,7 +91,7 @@ export class Scheduler {
       if (seq.state !== 'running') continue; // aborted during the step
       if (seq.generated === seq.failAt) {
         this.#remove(seq);
-        this.#emit('failed', { id: seq.id, errorType: seq.failType, time: t });
+        this.#emit('failed', { id: seq.id, errorType: seq.failType, time: t, ...prefilled(seq) });
         seq.output.end(
           result(seq, 'error', seq.failType),
           new SimulatedEngineError(seq.failType, seq.id),
@@ -144,7 +144,7 @@ export class Scheduler {
   abort(seq: Sequence, time: number): void {
     if (seq.state === 'ended') return;
     this.#remove(seq);
-    this.#emit('aborted', { id: seq.id, time });
+    this.#emit('aborted', { id: seq.id, time, ...prefilled(seq) });
     seq.output.end(result(seq, 'abort'));
   }
 
@@ -183,4 +183,14 @@ function result(
   return errorType === undefined
     ? { id: seq.id, finishReason, usage }
     : { id: seq.id, finishReason, errorType, usage };
+}
+
+/**
+ * The prompt tokens an ended request had processed, as the aborted and failed events carry them:
+ * all of its prompt once it was scheduled (prefill runs in its first step), none while it waited.
+ */
+function prefilled(seq: Sequence): { promptTokens?: number; cachedTokens?: number } {
+  return seq.cachedTokens < 0
+    ? {}
+    : { promptTokens: seq.promptTokens, cachedTokens: seq.cachedTokens };
 }

@@ -85,6 +85,11 @@ describe('SimulatedEngine with instrument()', () => {
     ]);
     expect(h.finished('abort').value).toBe(3);
     expect(h.finished('length').value).toBe(1);
+    // Prompt tokens count once prefilled, as vLLM counts them: the two aborted while running and
+    // the finished one, not the one aborted while it waited.
+    const aborted = log.filter((e) => e.event === 'aborted');
+    expect(aborted.map((e) => e.payload.promptTokens)).toEqual([20, undefined, 20]);
+    expect(h.promptTokens.value).toBe(60);
     expect(h.requestsRunning.value).toBe(0);
     expect(h.requestsWaiting.value).toBe(0);
     expect(dropped(lens, 'after_end') + dropped(lens, 'unknown_id')).toBe(0);
@@ -105,6 +110,8 @@ describe('SimulatedEngine with instrument()', () => {
     }
     expect(llm(lens).errors('out_of_memory').value).toBe(5);
     expect(llm(lens).finished('error').value).toBe(5);
+    // Failed requests had been prefilled: their prompts count.
+    expect(llm(lens).promptTokens.value).toBe(50);
     expect(llm(lens).generationTokens.value).toBe(drained.reduce((n, d) => n + d.chunks.length, 0));
   });
 
