@@ -90,6 +90,7 @@ export function render(
   const nameOf = prefixer(options);
   const first = list[0];
   const limit = options?.maxLength ?? first?.maxScrapeLength ?? Number.POSITIVE_INFINITY;
+  if (!(limit > 0)) fail('render: maxLength must be a positive number of characters');
   let out = '';
   for (const id of metricIds) {
     const name = nameOf(id);

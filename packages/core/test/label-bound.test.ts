@@ -131,6 +131,12 @@ describe('a scrape never throws and stays within its length bound', () => {
     expect(promtool(body)).toBe('');
   });
 
+  it('checks render({ maxLength }) like every option', () => {
+    expect(() =>
+      createLens({ engine: 'e' }).render('prometheus', { maxLength: 'big' as never }),
+    ).toThrow(/maxLength/);
+  });
+
   it('a family whose rendering throws is left out; the rest renders', () => {
     const lens = createLens({ engine: 'e' });
     lens.series('httpRequests', { method: 'GET', route: '/' }).inc();
