@@ -22,8 +22,13 @@ import {
 } from '../lifecycle.js';
 import { resultTable, verdict } from '../table.js';
 
+const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
+
 export async function run(): Promise<{ title: string; table: string; notes: string[] }> {
   const lens = createLens({ engine: 'bench' });
+  // The same lifecycle with exemplars on (a trace id kept on the TTFT and e2e buckets), so the
+  // table shows what they cost; off, the tracker pays one comparison per request (issue #11).
+  const traced = createLens({ engine: 'bench', exemplars: { traceId: () => TRACE_ID } });
   const prom = promRecorder();
   const otel = otelRecorder();
   // Arrival is one clock read in every contender (the tracker reads it once more itself); the
@@ -33,6 +38,10 @@ export async function run(): Promise<{ title: string; table: string; notes: stri
     { name: 'inferlens tracker, clock read per call', fn: () => trackerLifecycle(lens, undefined) },
     { name: 'prom-client observe(labels, v)', fn: () => recordLifecycle(prom, performance.now()) },
     { name: 'OTel API record(v, attrs)', fn: () => recordLifecycle(otel, performance.now()) },
+    {
+      name: 'inferlens tracker, exemplars on',
+      fn: () => trackerLifecycle(traced, performance.now()),
+    },
   ]);
   const [il, ilClock, pc, ot] = lifecycle as [Result, Result, Result, Result];
 
