@@ -6,7 +6,16 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { schema } from '@inferlens/core';
 import { type Mixin, panelQueries, variables, writeMixin } from '@inferlens/mixin';
-import { type FakeTgi, type FakeVllm, startFakeTgi, startFakeVllm } from '@inferlens/testkit';
+import {
+  type FakeLlamacpp,
+  type FakeSglang,
+  type FakeTgi,
+  type FakeVllm,
+  startFakeLlamacpp,
+  startFakeSglang,
+  startFakeTgi,
+  startFakeVllm,
+} from '@inferlens/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { fakeLibrary } from '../packages/nvml/test/fake.js';
@@ -17,7 +26,8 @@ import { type ExampleProcess, startExample, startQuickstart } from './helpers/qu
  * The generated monitoring stack on real parts. A real Prometheus 2.42 runs the generated
  * prometheus.yml and rules and scrapes five real processes: two quickstart workers (different
  * worker_id, the fake NVML library for GPU series, some engine failures), the vLLM gateway in
- * front of a fake vLLM, and a fake vLLM and a fake TGI scraped directly with their native names.
+ * front of a fake vLLM, and a fake vLLM, TGI, SGLang and llama.cpp server scraped directly with
+ * their native names.
  * Every recording rule, every source of every rule, and every dashboard panel's query must return
  * data; then one worker is overloaded until its KV cache crosses the critical threshold, and the
  * alert must reach a real Alertmanager 0.25 that posts it to a webhook in this test.
@@ -26,6 +36,7 @@ const GATEWAY_DIR = fileURLToPath(new URL('../examples/vllm-gateway/', import.me
 const QS_MODEL = 'sim-llama-3-8b';
 const GATEWAY_MODEL = 'meta-llama/Llama-3.1-8B-Instruct';
 const DIRECT_MODEL = 'direct/vllm-model';
+const SGLANG_MODEL = 'direct/sglang-model';
 
 let dir: string;
 let mixin: Mixin;
@@ -39,6 +50,10 @@ let gateway: ExampleProcess;
 let behindGateway: FakeVllm;
 let directVllm: FakeVllm;
 let directTgi: FakeTgi;
+let directSglang: FakeSglang;
+let directLlamacpp: FakeLlamacpp;
+/** A llama.cpp build from before mid-2025, which still had the KV-cache gauge. */
+let olderLlamacpp: FakeLlamacpp;
 let stopTraffic = false;
 const traffic: Promise<void>[] = [];
 
@@ -135,6 +150,9 @@ beforeAll(async () => {
   behindGateway = await startFakeVllm({ model: GATEWAY_MODEL, dataParallel: 2 });
   directVllm = await startFakeVllm({ model: DIRECT_MODEL });
   directTgi = await startFakeTgi();
+  directSglang = await startFakeSglang({ model: SGLANG_MODEL, dataParallel: 2 });
+  directLlamacpp = await startFakeLlamacpp();
+  olderLlamacpp = await startFakeLlamacpp({ version: '2024' });
   gateway = await startExample(
     GATEWAY_DIR,
     ['--upstream', `vllm=${behindGateway.url}`, '--port', '0'],
@@ -151,6 +169,8 @@ beforeAll(async () => {
           gateway: [hostPort(gateway.url)],
           vllm: [hostPort(directVllm.url)],
           tgi: [hostPort(directTgi.url)],
+          sglang: [hostPort(directSglang.url)],
+          llamacpp: [hostPort(directLlamacpp.url), hostPort(olderLlamacpp.url)],
         },
         interval: '1s',
         alertmanager: alertmanagerAddr,
@@ -175,6 +195,9 @@ beforeAll(async () => {
     () => chat(directVllm.url, DIRECT_MODEL, 'Tell me about prefix caching. '.repeat(8), 24),
     150,
   );
+  loop(() => chat(directSglang.url, SGLANG_MODEL, 'What is RadixAttention? '.repeat(8), 24), 150);
+  for (const l of [directLlamacpp, olderLlamacpp])
+    loop(() => chat(l.url, 'any', 'What is a GGUF file? '.repeat(8), 24), 150);
   loop(
     () =>
       fetch(`${directTgi.url}/generate_stream`, {
@@ -199,7 +222,7 @@ beforeAll(async () => {
       }).then((r) => r.text()),
     2000,
   );
-  await prom.waitForScrapes(['quickstart', 'gateway', 'vllm', 'tgi'], 3);
+  await prom.waitForScrapes(['quickstart', 'gateway', 'vllm', 'tgi', 'sglang', 'llamacpp'], 3);
 }, 120_000);
 
 afterAll(async () => {
@@ -209,7 +232,11 @@ afterAll(async () => {
   alertmanager?.kill('SIGTERM');
   await Promise.all(workers.map((w) => w.stop('SIGKILL')));
   await gateway?.stop('SIGKILL');
-  await Promise.all([behindGateway?.close(), directVllm?.close(), directTgi?.close()]);
+  await Promise.all(
+    [behindGateway, directVllm, directTgi, directSglang, directLlamacpp, olderLlamacpp].map((s) =>
+      s?.close(),
+    ),
+  );
   webhook?.close();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -251,7 +278,7 @@ describe('the generated stack on a real Prometheus and Alertmanager', () => {
     }, 30_000);
   });
 
-  it('every recording rule returns data, from every source it maps (inferlens, vLLM, TGI)', async () => {
+  it('every recording rule returns data, from every source it maps (inferlens, vLLM, TGI, SGLang, llama.cpp)', async () => {
     const recorded = Object.values(mixin.rules)
       .flat()
       .flatMap((g) => g.rules)
@@ -276,6 +303,8 @@ describe('the generated stack on a real Prometheus and Alertmanager', () => {
       expect.arrayContaining([
         `vllm/vllm/${DIRECT_MODEL}`,
         'tgi/tgi/unknown',
+        `sglang/sglang/${SGLANG_MODEL}`,
+        'llamacpp/llamacpp/unknown',
         `quickstart/simulated/${QS_MODEL}`,
         `gateway/vllm/${GATEWAY_MODEL}`,
       ]),

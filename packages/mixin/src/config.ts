@@ -129,7 +129,7 @@ export interface MixinConfig {
   /** The rate window of recorded series (default `5m`; at least 4 scrape intervals). */
   rateWindow: string;
   /** Which engines' native series (scraped directly from their pods) to map onto the standard set. */
-  engines: { vllm: boolean; tgi: boolean };
+  engines: { vllm: boolean; tgi: boolean; sglang: boolean; llamacpp: boolean };
   thresholds: Thresholds;
   slos: Slos;
   /** Days of the SLO period and its error budget (default 30). */
@@ -193,7 +193,7 @@ export function defaultConfig(): MixinConfig {
     aggregateBy: ['namespace', 'job', 'model_name', 'engine', 'vantage'],
     instanceLabels: ['instance', 'pod', 'worker_id', 'target'],
     rateWindow: '5m',
-    engines: { vllm: true, tgi: true },
+    engines: { vllm: true, tgi: true, sglang: true, llamacpp: true },
     thresholds: { ...DEFAULT_THRESHOLDS },
     slos: {
       availability: { objective: 0.99 },

@@ -22,8 +22,8 @@ import {
  * - `job_route:` HTTP series per job and route.
  *
  * The same recorded names are written from inferlens's standard series (an instrumented app, or the
- * gateway that mirrors engines) and from vLLM's and TGI's native series scraped straight from their
- * pods, so one dashboard serves all three setups.
+ * gateway that mirrors engines) and from vLLM's, TGI's, SGLang's and llama.cpp's native series
+ * scraped straight from their pods, so one dashboard serves every setup.
  */
 export const HISTOGRAMS = [
   'timeToFirstToken',
@@ -151,6 +151,47 @@ const TGI_GAUGES: Partial<Record<RecordedGauge, string>> = {
   requestsWaiting: 'tgi_queue_size',
 };
 
+/**
+ * SGLang's names (docs/engines.md): current spelling first. Its scheduler reports each series once
+ * per tensor-parallel rank with the same value, so every SGLang part takes the max over ranks
+ * before summing data-parallel ranks; the first layouts label the model `name`.
+ */
+const SGLANG_COUNTERS: Partial<Record<RecordedCounter, string[]>> = {
+  promptTokens: ['sglang:prompt_tokens_total'],
+  generationTokens: ['sglang:generation_tokens_total'],
+  // Retraction is SGLang's word for preemption.
+  preemptions: ['sglang:num_retracted_requests_total'],
+  promptTokensCached: ['sglang:cached_tokens_total'],
+  prefixCacheHits: ['sglang:cached_tokens_total'],
+};
+const SGLANG_REQUESTS = 'sglang:num_requests_total';
+const SGLANG_HISTOGRAMS: Partial<Record<RecordedHistogram, string[]>> = {
+  timeToFirstToken: ['sglang:time_to_first_token_seconds'],
+  interTokenLatency: ['sglang:inter_token_latency_seconds', 'sglang:time_per_output_token_seconds'],
+  e2eRequestLatency: ['sglang:e2e_request_latency_seconds'],
+  requestQueueTime: ['sglang:queue_time_seconds'],
+};
+const SGLANG_GAUGES: Record<RecordedGauge, string[]> = {
+  requestsRunning: ['sglang:num_running_reqs', 'sglang:num_requests_running'],
+  requestsWaiting: ['sglang:num_queue_reqs', 'sglang:num_requests_waiting'],
+  // Used KV tokens over the KV token pool.
+  kvCacheUsage: ['sglang:token_usage'],
+};
+
+/**
+ * llama.cpp server's names (`--metrics`; no labels at all, so the model is `unknown` unless the
+ * scrape config adds `model_name`). Its prompt counter leaves out the cached part, which newer
+ * builds count on their own: the standard row counts both.
+ */
+const LLAMACPP_PROMPT = 'llamacpp:prompt_tokens_total';
+const LLAMACPP_CACHED = 'llamacpp:prompt_tokens_cached_total';
+const LLAMACPP_GAUGES: Record<RecordedGauge, string> = {
+  requestsRunning: 'llamacpp:requests_processing',
+  requestsWaiting: 'llamacpp:requests_deferred',
+  // Removed from the server in mid-2025.
+  kvCacheUsage: 'llamacpp:kv_cache_usage_ratio',
+};
+
 /** Everything a rule builder needs from the config, worked out once. */
 export interface Context {
   c: MixinConfig;
@@ -175,6 +216,11 @@ const rate = (name: string, x: Context, ...m: string[]) => `rate(${sel(name, x.s
 /** `a or b or …`: the first spelling a server has. */
 const either = (names: string[], f: (name: string) => string) => names.map(f).join(' or ');
 const asVllm = (expr: string) => setLabel(expr, 'engine', 'vllm');
+const asLlamacpp = (expr: string) =>
+  defaultLabel(setLabel(expr, 'engine', 'llamacpp'), 'model_name', 'unknown');
+/** SGLang: the model from `model_name` or the first layouts' `name`, tensor-parallel copies once. */
+const asSglang = (expr: string, x: Context, extra: string[] = []) =>
+  `max ${by([...x.inst, 'dp_rank', ...extra])} (${setLabel(`label_replace(${expr}, "model_name", "$1", "name", "(.+)")`, 'engine', 'sglang')})`;
 const asTgi = (expr: string) =>
   defaultLabel(setLabel(expr, 'engine', 'tgi'), 'model_name', 'unknown');
 
@@ -196,6 +242,25 @@ function counterRules(x: Context): RecordedRule[] {
     const t = TGI_COUNTER_SUMS[id];
     if (x.c.engines.tgi && t)
       out.push({ record, expr: `sum ${keep} (${asTgi(rate(t, x))})`, source: 'tgi' });
+    const g = SGLANG_COUNTERS[id];
+    if (x.c.engines.sglang && g)
+      out.push({
+        record,
+        expr: `sum ${keep} (${asSglang(`(${either(g, (n) => rate(n, x))})`, x)})`,
+        source: 'sglang',
+      });
+    const l = llamacppCounter(id, x);
+    if (x.c.engines.llamacpp && l)
+      out.push({ record, expr: `sum ${keep} (${asLlamacpp(l)})`, source: 'llamacpp' });
+  }
+  if (x.c.engines.sglang) {
+    // Prefix-cache queries are the prompt tokens of a layout that counts cached tokens at all.
+    const queries = `${rate('sglang:prompt_tokens_total', x)} and on (job, instance) ${rate('sglang:cached_tokens_total', x)}`;
+    out.push({
+      record: recorded.rate('prefixCacheQueries', x.w),
+      expr: `sum ${by(x.agg)} (${asSglang(`(${queries})`, x)})`,
+      source: 'sglang',
+    });
   }
   const requests = recorded.rate('requests', x.w);
   const keep = by([...x.agg, 'finish_reason']);
@@ -220,7 +285,35 @@ function counterRules(x: Context): RecordedRule[] {
       source: 'tgi',
     });
   }
+  if (x.c.engines.sglang)
+    out.push({
+      record: requests,
+      // SGLang counts finished requests without saying why they ended.
+      expr: `sum ${keep} (${asSglang(setLabel(rate(SGLANG_REQUESTS, x), 'finish_reason', 'unknown'), x, ['finish_reason'])})`,
+      source: 'sglang',
+    });
   return out;
+}
+
+/** llama.cpp's expression for a counter row, if it has one. */
+function llamacppCounter(id: RecordedCounter, x: Context): string | undefined {
+  const prompt = rate(LLAMACPP_PROMPT, x);
+  const cached = rate(LLAMACPP_CACHED, x);
+  switch (id) {
+    case 'generationTokens':
+      return rate('llamacpp:tokens_predicted_total', x);
+    case 'promptTokens':
+    case 'prefixCacheQueries':
+      // Builds before the cached counter know only the evaluated part.
+      return id === 'promptTokens'
+        ? `(${prompt} + ${cached} or ${prompt})`
+        : `(${prompt} + ${cached})`;
+    case 'promptTokensCached':
+    case 'prefixCacheHits':
+      return cached;
+    default:
+      return undefined;
+  }
 }
 
 function histogramRules(x: Context): RecordedRule[] {
@@ -248,6 +341,13 @@ function histogramRules(x: Context): RecordedRule[] {
           expr: `sum ${keep} (${asTgi(rate(`${t}_${part}`, x))})`,
           source: 'tgi',
         });
+      const g = SGLANG_HISTOGRAMS[id];
+      if (x.c.engines.sglang && g)
+        out.push({
+          record,
+          expr: `sum ${keep} (${asSglang(`(${either(g, (n) => rate(`${n}_${part}`, x))})`, x, part === 'bucket' ? ['le'] : [])})`,
+          source: 'sglang',
+        });
     }
   return out;
 }
@@ -269,6 +369,18 @@ function gaugeRules(x: Context): RecordedRule[] {
     const t = TGI_GAUGES[id];
     if (x.c.engines.tgi && t)
       out.push({ record, expr: `${op} ${keep} (${asTgi(sel(t, x.s))})`, source: 'tgi' });
+    if (x.c.engines.sglang)
+      out.push({
+        record,
+        expr: `${op} ${keep} (${asSglang(`(${either(SGLANG_GAUGES[id], (n) => sel(n, x.s))})`, x)})`,
+        source: 'sglang',
+      });
+    if (x.c.engines.llamacpp)
+      out.push({
+        record,
+        expr: `${op} ${keep} (${asLlamacpp(sel(LLAMACPP_GAUGES[id], x.s))})`,
+        source: 'llamacpp',
+      });
   }
   return out;
 }
@@ -406,7 +518,7 @@ function gpuRules(x: Context): RecordedRule[] {
   ];
 }
 
-export type Source = 'inferlens' | 'vllm' | 'tgi' | 'derived' | 'config';
+export type Source = 'inferlens' | 'vllm' | 'tgi' | 'sglang' | 'llamacpp' | 'derived' | 'config';
 
 /** One way to compute a recorded series, and where its data comes from. */
 export interface RecordedRule extends RecordingRule {

@@ -28,7 +28,8 @@ export const SLO_KINDS = {
 
 /**
  * Bucket layouts of engines scraped directly (facts: docs/engines.md). vLLM's TTFT family equals
- * ours; TGI's `*_duration` buckets are 0.0001 × 1.5^k and have no round bound at all.
+ * ours; TGI's `*_duration` buckets are 0.0001 × 1.5^k and have no round bound at all; llama.cpp's
+ * server has no histograms.
  */
 const ENGINE_LAYOUTS: Record<string, Partial<Record<MetricId, readonly number[]>>> = {
   vllm: {
@@ -38,6 +39,14 @@ const ENGINE_LAYOUTS: Record<string, Partial<Record<MetricId, readonly number[]>
     timeToFirstToken: schema.timeToFirstToken.buckets,
   },
   tgi: { e2eRequestLatency: [] },
+  // SGLang's current collector.py lists (its v0.4 layout had 5 s and 0.5 s, like vLLM).
+  sglang: {
+    e2eRequestLatency: [
+      0.1, 0.2, 0.4, 0.6, 0.8, 1, 2, 4, 6, 8, 10, 20, 40, 60, 80, 100, 200, 400, 600, 1200, 1800,
+      2400,
+    ],
+    timeToFirstToken: [0.1, 0.2, 0.4, 0.6, 0.8, 1, 2, 4, 6, 8, 10, 20, 40, 60, 80, 100, 200, 400],
+  },
 };
 
 /** A named series of SLO recording rules. */
@@ -103,7 +112,7 @@ function checkBound(
     );
   }
   for (const [engine, layouts] of Object.entries(ENGINE_LAYOUTS)) {
-    if (!c.engines[engine as 'vllm' | 'tgi']) continue;
+    if (!c.engines[engine as keyof MixinConfig['engines']]) continue;
     const layout = layouts[id];
     if (layout && !layout.includes(bound))
       warnings.push(

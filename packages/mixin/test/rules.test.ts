@@ -78,11 +78,11 @@ describe('generated Prometheus rules', () => {
     }
   });
 
-  it('maps vLLM (V0 and V1 names) and TGI native series onto the same recorded series', () => {
+  it('maps vLLM (V0 and V1 names), TGI, SGLang and llama.cpp native series onto the same recorded series', () => {
     const ttft = mixin.recordingRules.filter(
       (r) => r.record === 'model:llm_time_to_first_token_seconds_bucket:rate5m',
     );
-    expect(ttft.map((r) => r.source).sort()).toEqual(['inferlens', 'vllm']);
+    expect(ttft.map((r) => r.source).sort()).toEqual(['inferlens', 'sglang', 'vllm']);
     const kv = mixin.recordingRules.filter(
       (r) => r.record === 'instance:llm_kv_cache_usage_ratio:max',
     );
@@ -95,10 +95,25 @@ describe('generated Prometheus rules', () => {
     const e2e = mixin.recordingRules.filter(
       (r) => r.record === 'model:llm_e2e_request_latency_seconds_bucket:rate5m',
     );
-    expect(e2e.map((r) => r.source).sort()).toEqual(['inferlens', 'tgi', 'vllm']);
+    expect(e2e.map((r) => r.source).sort()).toEqual(['inferlens', 'sglang', 'tgi', 'vllm']);
     expect(e2e.find((r) => r.source === 'tgi')!.expr).toContain('tgi_request_duration_bucket');
-    const off = generateMixin({ engines: { vllm: false, tgi: false } });
-    expect(off.recordingRules.some((r) => r.source === 'vllm' || r.source === 'tgi')).toBe(false);
+    // SGLang: tensor-parallel ranks report the same series, counted once; the old `name` label.
+    const sglang = kv.find((r) => r.source === 'sglang')!.expr;
+    expect(sglang).toContain('sglang:token_usage');
+    expect(sglang).toMatch(/max by \(.*dp_rank\)/);
+    expect(sglang).toContain('"model_name", "$1", "name", "(.+)"');
+    // llama.cpp has no labels: its model is `unknown` unless the scrape config adds one.
+    const prompt = mixin.recordingRules.find(
+      (r) => r.record === 'model:llm_prompt_tokens:rate5m' && r.source === 'llamacpp',
+    )!;
+    expect(prompt.expr).toContain('llamacpp:prompt_tokens_total');
+    expect(prompt.expr).toContain('llamacpp:prompt_tokens_cached_total');
+    const off = generateMixin({
+      engines: { vllm: false, tgi: false, sglang: false, llamacpp: false },
+    });
+    expect(
+      off.recordingRules.every((r) => ['inferlens', 'derived', 'config'].includes(r.source)),
+    ).toBe(true);
   });
 
   it('computes quantiles per bucket layout: by le and the labels that separate layouts', () => {
