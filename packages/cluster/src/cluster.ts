@@ -45,7 +45,7 @@ export function aggregateInPrimary(options: ClusterOptions = {}): () => void {
     if (!isMessage(m)) return;
     if (m.type === TEXT) {
       const p = pending.get(m.id);
-      if (!p || !p.left.has(from.id)) return;
+      if (!p?.left.has(from.id)) return;
       p.texts.push({ worker: String(from.id), text: m.text ?? '' });
       p.left.delete(from.id);
       if (p.left.size === 0) p.done();

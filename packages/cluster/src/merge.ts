@@ -28,7 +28,9 @@ interface Merged {
   n: number;
 }
 
-const escape = (v: string) => v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
+// The text format's label-value escapes (core keeps its own copy internal).
+const escapeValue = (v: string) =>
+  v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
 
 /**
  * Merges the workers' expositions into one, as the process group's: counters, histograms and
@@ -55,7 +57,7 @@ export function mergeExpositions(texts: readonly WorkerText[], workerLabel = fal
     if (family.help !== undefined) out += `# HELP ${family.name} ${family.help}\n`;
     out += `# TYPE ${family.name} ${family.type === 'unknown' ? 'untyped' : family.type}\n`;
     for (const m of series.values()) {
-      const labels = m.labels.map(([k, v]) => `${k}="${escape(v)}"`).join(',');
+      const labels = m.labels.map(([k, v]) => `${k}="${escapeValue(v)}"`).join(',');
       const value = AVERAGED.has(family.name) && !workerLabel ? m.value / m.n : m.value;
       out += `${m.name}${labels ? `{${labels}}` : ''} ${formatValue(value)}\n`;
     }
