@@ -42,7 +42,7 @@ const env = {
   NODE_LLAMA_CPP_SKIP_DOWNLOAD: 'true',
   npm_config_update_notifier: 'false',
 };
-const NPM = ['--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'];
+const NPM = ['--prefer-offline', '--no-audit', '--no-fund'];
 
 const failures = [];
 const fail = (what, detail) => {
@@ -51,10 +51,18 @@ const fail = (what, detail) => {
 };
 const run = (cmd, argv, opts = {}) =>
   spawnSync(cmd, argv, { encoding: 'utf8', env, maxBuffer: 64 << 20, ...opts });
-const npm = (cwd, argv) => {
-  const r = run('npm', [...argv, ...NPM], { cwd });
+const npm = (cwd, argv, loglevel = 'error') => {
+  const r = run('npm', [...argv, ...NPM, `--loglevel=${loglevel}`], { cwd });
   if (r.status !== 0) throw new Error(`npm ${argv.join(' ')} in ${cwd}:\n${r.stdout}${r.stderr}`);
+  return r.stdout + r.stderr;
 };
+/** The dependencies npm says need another Node (EBADENGINE), as 'name@version (node range)'. */
+const badEngines = (log) =>
+  [
+    ...log.matchAll(
+      /EBADENGINE\s+package: '([^']+)',\s*npm warn EBADENGINE\s+required: \{ node: '([^']+)'/g,
+    ),
+  ].map((m) => `${m[1]} (node ${m[2]})`);
 
 /** Bytes of every file below `dir` (apparent size) and the number of packages in a node_modules. */
 function sizeOf(dir) {
@@ -143,12 +151,14 @@ console.log(
   `  ${'package'.padEnd(26)} ${'no peers'.padStart(10)} ${'pkgs'.padStart(5)} ${'+ peers'.padStart(10)} ${'pkgs'.padStart(5)} ${'tarball'.padStart(9)}  peers`,
 );
 const sizes = [];
+const engines = new Set();
 for (const p of pkgs) {
   const dir = join(work, 'size', p.name.replace('/', '__'));
   project(dir, 'size-probe');
   const tgz = [...closure(p)].map((n) => byName.get(n).tarball);
   try {
-    npm(dir, ['install', '--omit=peer', '--ignore-scripts', ...tgz]);
+    const log = npm(dir, ['install', '--omit=peer', '--ignore-scripts', ...tgz], 'warn');
+    for (const dep of badEngines(log)) engines.add(`${p.name} brings ${dep}`);
     const own = sizeOf(join(dir, 'node_modules'));
     npm(dir, ['install', '--ignore-scripts']);
     const all = sizeOf(join(dir, 'node_modules'));
@@ -165,6 +175,12 @@ for (const p of pkgs) {
 if (byName.has('@inferlens/node-llama-cpp'))
   console.log(
     '  (+ peers for @inferlens/node-llama-cpp: without the GPU builds of llama.cpp, which npm adds on Linux x64)',
+  );
+
+// Not a failure (the suites pass on this Node), but npm warns every user of this Node about it.
+if (engines.size)
+  console.log(
+    `  npm warns on Node ${process.version} (EBADENGINE), though our packages say ${pkgs[0].json.engines?.node ?? 'any'}:\n    ${[...engines].join('\n    ')}`,
   );
 
 // 3. One project with every package and its peers, for the import and type checks.
