@@ -1,4 +1,4 @@
 import { packageConfig } from '../../tsup.shared';
 
-// ESM only: the Kubernetes models it builds on are ESM-only, and it is a build-time tool.
+// ESM only: a build-time tool and a command (its bin uses top-level await).
 export default packageConfig({ entry: ['src/index.ts', 'src/cli.ts'], format: ['esm'] });
