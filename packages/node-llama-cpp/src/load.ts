@@ -1,8 +1,12 @@
-import type { Lens } from '@inferlens/core';
+import { type Lens, recordModelLoad, recordModelLoadFailure } from '@inferlens/core';
 import type { Llama, LlamaModel, LlamaModelOptions } from 'node-llama-cpp';
+import { errorTypeOf } from './finish.js';
 
 /**
- * `llama.loadModel(options)`, timed into `llm_model_load_time_seconds{model_name}`.
+ * `llama.loadModel(options)`, recorded in one call: load time (`llm_model_load_time_seconds`),
+ * the memory the model holds (`llm_model_memory_bytes`, node-llama-cpp's `model.size`) and
+ * `llm_model_info` with its training context length; a load that throws is counted in
+ * `llm_model_load_failures_total{error_type}` and rethrown.
  *
  * @example
  * const model = await loadModel({ lens, llama, name: 'qwen2.5-0.5b', modelPath });
@@ -12,9 +16,18 @@ export async function loadModel(
 ): Promise<LlamaModel> {
   const { lens, llama, name, ...load } = options;
   const start = performance.now();
-  const model = await llama.loadModel(load);
-  const seconds = (performance.now() - start) / 1000;
-  const label = name || model.filename || 'unknown';
-  lens.series('modelLoadTime', { model_name: label }).set(seconds);
+  let model: LlamaModel;
+  try {
+    model = await llama.loadModel(load);
+  } catch (error) {
+    recordModelLoadFailure(lens, name || load.modelPath || 'unknown', errorTypeOf(error));
+    throw error;
+  }
+  recordModelLoad(lens, {
+    model: name || model.filename || 'unknown',
+    seconds: (performance.now() - start) / 1000,
+    memoryBytes: model.size,
+    contextLength: model.trainContextSize,
+  });
   return model;
 }

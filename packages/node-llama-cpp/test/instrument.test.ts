@@ -236,6 +236,15 @@ describe('instrumentLlama on a real context (4 sequences, 1 thread)', () => {
     expect(h.kvCacheUsage.value).toBeCloseTo(held / (CONTEXT * SEQUENCES), 10);
     expect(h.kvCacheUsage.value).toBeGreaterThan(0);
     expect(engine.lens.series('modelLoadTime', { model_name: 'tiny' }).value).toBeGreaterThan(0);
+    // The model's own figures: node-llama-cpp's size in memory and training context length.
+    expect(engine.lens.series('modelMemory', { model_name: 'tiny' }).value).toBe(engine.model.size);
+    expect(engine.model.size).toBeGreaterThan(0);
+    const info = await engine.lens.scrape();
+    expect(info.body).toMatch(
+      new RegExp(
+        `llm_model_info\\{[^}]*model_name="tiny"[^}]*context_length="${engine.model.trainContextSize}"`,
+      ),
+    );
     instrumentation.stop();
   });
 });

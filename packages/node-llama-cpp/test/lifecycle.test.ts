@@ -1,7 +1,7 @@
 import type { ModelHandles } from '@inferlens/core';
 import { InsufficientMemoryError, LlamaChatSession, LlamaCompletion } from 'node-llama-cpp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { instrumentLlama } from '../src/index.js';
+import { instrumentLlama, loadModel } from '../src/index.js';
 import { observerOf } from '../src/observer.js';
 import { trackGeneration } from '../src/request.js';
 import { openEngine, type TestEngine } from './setup.js';
@@ -17,6 +17,21 @@ afterAll(() => engine?.close());
 
 const newContext = (sequences = 2) =>
   engine.model.createContext({ contextSize: 256, sequences, threads: 1 });
+
+describe('loadModel', () => {
+  it('counts a load that throws by error type and rethrows it', async () => {
+    await expect(
+      loadModel({
+        lens: engine.lens,
+        llama: engine.llama,
+        modelPath: '/nonexistent/model.gguf',
+        name: 'missing',
+      }),
+    ).rejects.toThrow();
+    const text = (await engine.lens.scrape()).body;
+    expect(text).toMatch(/llm_model_load_failures_total\{[^}]*model_name="missing"[^}]*\} 1/);
+  });
+});
 
 describe('instrumentLlama', () => {
   it('tracks chat sessions: tokens, finish reasons, and the history reused by the next turn', async () => {
