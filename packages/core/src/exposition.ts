@@ -85,12 +85,7 @@ export function render(
   format: ExpositionFormat = 'prometheus',
   options: RenderOptions = {},
 ): string {
-  const om = format === 'openmetrics';
-  const list: readonly Store[] = Array.isArray(stores) ? stores : [stores as Store];
-  const nameOf = prefixer(options);
-  const first = list[0];
-  const limit = options?.maxLength ?? first?.maxScrapeLength ?? Number.POSITIVE_INFINITY;
-  if (!(limit > 0)) fail('render: maxLength must be a positive number of characters');
+  const { om, list, nameOf, first, limit } = renderSetup(stores, format, options);
   let out = '';
   for (const id of metricIds) {
     const name = nameOf(id);
@@ -116,6 +111,26 @@ export function render(
   return om ? `${out}# EOF\n` : out;
 }
 
+/** What every renderer reads from its arguments, checked once per render. */
+export function renderSetup(
+  stores: Store | readonly Store[],
+  format: ExpositionFormat,
+  options: RenderOptions,
+): {
+  om: boolean;
+  list: readonly Store[];
+  nameOf: (id: MetricId) => string;
+  first: Store | undefined;
+  limit: number;
+} {
+  const list: readonly Store[] = Array.isArray(stores) ? stores : [stores as Store];
+  const nameOf = prefixer(options);
+  const first = list[0];
+  const limit = options?.maxLength ?? first?.maxScrapeLength ?? Number.POSITIVE_INFINITY;
+  if (!(limit > 0)) fail('render: maxLength must be a positive number of characters');
+  return { om: format === 'openmetrics', list, nameOf, first, limit };
+}
+
 /** The name each metric is written under; checks the options once per render. */
 function prefixer(options: RenderOptions): (id: MetricId) => string {
   const { prefix = '', prefixOnly } = options ?? {};
@@ -132,7 +147,7 @@ function prefixer(options: RenderOptions): (id: MetricId) => string {
   return (id) => (only.has(id) ? prefix : '') + schema[id].prometheus;
 }
 
-function header(def: MetricDefinition, om: boolean, name: string): string {
+export function header(def: MetricDefinition, om: boolean, name: string): string {
   // OpenMetrics names the counter family without `_total` and adds it back on the sample.
   const familyName = om && def.kind === 'counter' ? name.replace(/_total$/, '') : name;
   let out = `# HELP ${familyName} ${om ? escapeHelpOpenMetrics(def.help) : escapeHelp(def.help)}\n# TYPE ${familyName} ${def.kind}\n`;

@@ -1,5 +1,7 @@
 export type { ExpositionFormat, RenderOptions } from './exposition.js';
 export { CONTENT_TYPES, formatValue, isMetricPrefix, negotiate, render } from './exposition.js';
+export type { StreamOptions } from './exposition-stream.js';
+export { renderBytes, renderStream, renderTextStream } from './exposition-stream.js';
 export { ModelHandles } from './handles.js';
 export type {
   EngineEventName,
@@ -23,6 +25,7 @@ export type {
   LensOptions,
   RequestOptions,
   ScrapeResult,
+  ScrapeStream,
 } from './lens.js';
 export { createLens, Lens } from './lens.js';
 export type { MirroredHistogram, MirroredSeries, MirrorSource } from './mirror.js';

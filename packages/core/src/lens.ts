@@ -6,6 +6,7 @@ import {
   type RenderOptions,
   render,
 } from './exposition.js';
+import { renderStream, type StreamOptions } from './exposition-stream.js';
 import { ModelHandles } from './handles.js';
 import type { ExtraLabels } from './labels.js';
 import { type LLM_LABELS, type MetricId, metricIds, type Schema, schema } from './schema/index.js';
@@ -70,6 +71,12 @@ export interface RequestOptions {
 export interface ScrapeResult {
   contentType: string;
   body: string;
+}
+
+/** What {@link Lens.scrapeStream} returns: the body as UTF-8 chunks, rendered as they are read. */
+export interface ScrapeStream {
+  contentType: string;
+  body: AsyncIterable<Uint8Array>;
 }
 
 type CollectHook = () => void | Promise<void>;
@@ -332,6 +339,22 @@ export class Lens<X extends ExtraLabels = {}> {
     await this.collect();
     const format = negotiate(accept);
     return { contentType: CONTENT_TYPES[format], body: render(this.store, format, options) };
+  }
+
+  /**
+   * As {@link scrape}, with the body as UTF-8 chunks rendered in slices of about `sliceMs`
+   * (default 1 ms) with an event-loop turn between them, so a scrape of many series never stalls
+   * the token streams in flight; the same bytes as `scrape()`. Rendering stops when
+   * `options.signal` aborts or the consumer stops reading.
+   *
+   * @example
+   * const { contentType, body } = await lens.scrapeStream(req.headers.accept);
+   * for await (const chunk of body) res.write(chunk);
+   */
+  async scrapeStream(accept?: string | null, options?: StreamOptions): Promise<ScrapeStream> {
+    await this.collect();
+    const format = negotiate(accept);
+    return { contentType: CONTENT_TYPES[format], body: renderStream(this.store, format, options) };
   }
 
   /**

@@ -65,6 +65,8 @@ export class Family<Id extends MetricId = MetricId> {
   readonly #constValues: readonly string[];
   /** The constant labels as exposition text (`worker_id="w1"`), escaped once. */
   readonly constText: string;
+  /** Longest `labelText` of any series created so far: a bound for renderers that stream. */
+  maxLabelTextLength = 0;
   /** The row's labels and the extra labels: the values `series()` takes, in this order. */
   #ownNames: readonly string[];
   #labelNames: readonly string[];
@@ -243,6 +245,7 @@ export class Family<Id extends MetricId = MetricId> {
     if (overflow) parts.push(`${OVERFLOW_LABEL}="true"`);
     if (this.constText) parts.push(this.constText);
     const text = parts.join(',');
+    if (text.length > this.maxLabelTextLength) this.maxLabelTextLength = text.length;
     const kind = this.def.kind;
     const s =
       kind === 'counter'
@@ -351,6 +354,11 @@ export class Store {
     return () => {
       this.#mirrors.delete(source);
     };
+  }
+
+  /** Whether any source is attached with {@link addMirror}. */
+  get hasMirrors(): boolean {
+    return this.#mirrors.size > 0;
   }
 
   /** Mirrored series of one metric from every attached source; a source that throws shows none. */

@@ -1,0 +1,142 @@
+import { formatValue } from './format.js';
+
+declare const TextEncoder: new () => {
+  encodeInto(s: string, into: Uint8Array): { read: number; written: number };
+};
+
+/** Bytes per chunk: small enough to write to a socket at once, big enough to keep calls few. */
+export const CHUNK_BYTES = 64 * 1024;
+/** The most bytes a number takes as text (`-1.2345678901234567e-308` is 24). */
+export const NUMBER_BYTES = 25;
+
+declare const TextDecoder: new () => { decode(bytes: Uint8Array): string };
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/**
+ * Exposition text written straight into UTF-8 chunks, so a scrape never builds one string of the
+ * whole output (a deep rope that costs more to flatten and collect than to render, issue 17).
+ * Writers call {@link reserve} once for a run of writes and then write without bounds checks, so
+ * a run may copy its own earlier bytes (`repeat`) within the same chunk.
+ */
+export class ByteSink {
+  /** Bytes, or with `text` flat strings decoded from one reused buffer. */
+  chunks: (Uint8Array | string)[] = [];
+  buf: Uint8Array = new Uint8Array(CHUNK_BYTES);
+  pos = 0;
+  /** Bytes in `chunks` (not counting `buf`). */
+  #done = 0;
+  /** UTF-8 bytes minus UTF-16 units written so far: the render bound counts characters. */
+  extra = 0;
+  /**
+   * Chunks as strings: the buffer is reused, so a stream allocates no buffers outside the JS heap
+   * (those push V8 into full collections of the whole heap when a scrape makes hundreds of MB).
+   */
+  readonly #text: boolean;
+
+  constructor(text = false) {
+    this.#text = text;
+  }
+
+  /** Makes room for `n` more bytes in the current chunk, starting a new one when needed. */
+  reserve(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    this.#flush();
+    if (!this.#text || n > this.buf.length) this.buf = new Uint8Array(Math.max(CHUNK_BYTES, n));
+  }
+
+  /** Hands out what is written; the rest of the chunk stays the buffer to write into. */
+  #flush(): void {
+    if (this.pos === 0) return;
+    if (this.#text) this.chunks.push(decoder.decode(this.buf.subarray(0, this.pos)));
+    else {
+      this.chunks.push(this.buf.subarray(0, this.pos));
+      this.buf = this.buf.subarray(this.pos);
+    }
+    this.#done += this.pos;
+    this.pos = 0;
+  }
+
+  /** Characters written so far, as `string.length` would count them. */
+  get length(): number {
+    return this.#done + this.pos - this.extra;
+  }
+
+  /** Every chunk written, ending the current one; the sink starts over empty. */
+  take(): (Uint8Array | string)[] {
+    this.#flush();
+    const out = this.chunks;
+    this.chunks = [];
+    this.#done = 0;
+    this.extra = 0;
+    return out;
+  }
+
+  /** A string known to be ASCII (names, numbers, fixed text); room reserved. */
+  ascii(s: string): void {
+    const buf = this.buf;
+    let p = this.pos;
+    for (let i = 0; i < s.length; i++) buf[p++] = s.charCodeAt(i);
+    this.pos = p;
+  }
+
+  /** Any string, as UTF-8; room for `s.length * 3` bytes reserved. */
+  text(s: string): void {
+    const buf = this.buf;
+    let p = this.pos;
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c > 0x7f) {
+        const rest = s.slice(i);
+        const { written } = encoder.encodeInto(rest, buf.subarray(p));
+        this.pos = p + written;
+        this.extra += written - rest.length;
+        return;
+      }
+      buf[p++] = c;
+    }
+    this.pos = p;
+  }
+
+  /** Any string, reserving its room first. */
+  write(s: string): void {
+    this.reserve(s.length * 3);
+    this.text(s);
+  }
+
+  byte(b: number): void {
+    this.buf[this.pos++] = b;
+  }
+
+  /** Copies `n` bytes written earlier in this chunk from `from`; room reserved. */
+  repeat(from: number, n: number): void {
+    this.buf.copyWithin(this.pos, from, from + n);
+    this.pos += n;
+  }
+
+  /** `String(v)`, as a template literal writes a number; room reserved. */
+  string(v: number): void {
+    if (v >= 0 && v < 9007199254740992 && Math.floor(v) === v) this.#integer(v);
+    else this.ascii(String(v));
+  }
+
+  /** {@link formatValue}: Go's spelling of the special values; room reserved. */
+  value(v: number): void {
+    if (v >= 0 && v < 9007199254740992 && Math.floor(v) === v) this.#integer(v);
+    else this.ascii(formatValue(v));
+  }
+
+  #integer(v: number): void {
+    const buf = this.buf;
+    if (v < 10) {
+      buf[this.pos++] = 48 + v;
+      return;
+    }
+    let digits = 1;
+    for (let t = v; t >= 10; t = Math.floor(t / 10)) digits++;
+    let p = this.pos + digits;
+    this.pos = p;
+    for (let t = v; digits-- > 0; t = Math.floor(t / 10)) buf[--p] = 48 + (t % 10);
+  }
+}

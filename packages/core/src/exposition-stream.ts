@@ -1,0 +1,215 @@
+import { ByteSink } from './byte-sink.js';
+import { type ExpositionFormat, header, type RenderOptions, renderSetup } from './exposition.js';
+import { mirroredText, seriesBound, writeSeries } from './exposition-bytes.js';
+import { type MetricId, metricIds, schema } from './schema/index.js';
+import type { Family, Store } from './store.js';
+
+/** Options of {@link renderStream} and `lens.scrapeStream()`. */
+export interface StreamOptions extends RenderOptions {
+  /**
+   * Longest the render runs before it gives the event loop a turn, in milliseconds (default 1).
+   * Token streams in flight wait at most about this long for a scrape.
+   */
+  sliceMs?: number;
+  /** Stops rendering when aborted (the scraper went away); the stream then ends early. */
+  signal?: { readonly aborted: boolean } | undefined;
+}
+
+const EOF = '# EOF\n';
+
+type Chunk = Uint8Array | string;
+
+/**
+ * The exposition in parts: bytes ready to send, and `undefined` at each point where a caller may
+ * pause. Byte for byte what `render()` returns, encoded as UTF-8. A family that surely fits the
+ * length bound (by a bound on its series' lengths) is passed on as it is written; any other is
+ * held until whole, so that it can be left out whole as {@link render} does.
+ */
+function* parts(
+  stores: Store | readonly Store[],
+  format: ExpositionFormat,
+  options: RenderOptions,
+  text: boolean,
+): Generator<Chunk[] | undefined, void, void> {
+  const { om, list, nameOf, first, limit } = renderSetup(stores, format, options);
+  const sink = new ByteSink(text);
+  const mirrors = list.some((s) => s.hasMirrors);
+  let length = 0;
+  for (const id of metricIds) {
+    const name = nameOf(id);
+    const head = header(schema[id], om, name);
+    const bound = mirrors ? undefined : familyBound(list, id, om, name, head.length);
+    if (bound !== undefined && length + bound <= limit) {
+      length += yield* streamed(sink, list, id, om, name, head);
+      continue;
+    }
+    let body: Chunk[] = [];
+    let chars = 0;
+    // As render(): a family that fails or would pass the bound is left out whole and counted.
+    try {
+      sink.write(head);
+      for (const store of list) {
+        const family = store.family(id) as unknown as Family;
+        if (family.size > 0) yield* sliced(writeSeries(sink, family, om, name));
+        sink.write(mirroredText(family, store.mirrored(id), om, name));
+      }
+      chars = sink.length;
+      body = sink.take();
+      if (chars === head.length) continue;
+    } catch {
+      sink.take();
+      chars = 0;
+    }
+    if (chars > 0 && length + chars <= limit) {
+      length += chars;
+      yield body;
+    } else first?.family('eventsDropped').series(['scrape_too_large']).inc();
+  }
+  if (om) {
+    sink.write(EOF);
+    yield sink.take();
+  }
+}
+
+/** Characters a family takes at most, header included; undefined when not bounded. */
+function familyBound(
+  list: readonly Store[],
+  id: MetricId,
+  om: boolean,
+  name: string,
+  head: number,
+): number | undefined {
+  let bound = head;
+  for (const store of list) {
+    const family = store.family(id) as unknown as Family;
+    if (family.size === 0) continue;
+    const each = seriesBound(family, om, name);
+    if (each === undefined) return undefined;
+    bound += family.size * each;
+  }
+  return bound;
+}
+
+/**
+ * A family that fits whatever its series hold, passed on at every pause point once it has a
+ * series (the header alone is never sent). Returns the characters written.
+ */
+function* streamed(
+  sink: ByteSink,
+  list: readonly Store[],
+  id: MetricId,
+  om: boolean,
+  name: string,
+  head: string,
+): Generator<Chunk[] | undefined, number, void> {
+  sink.write(head);
+  let sent = 0;
+  try {
+    for (const store of list) {
+      const family = store.family(id) as unknown as Family;
+      if (family.size === 0) continue;
+      for (const _ of writeSeries(sink, family, om, name)) {
+        if (sink.length > head.length || sent > 0) {
+          sent += sink.length;
+          yield sink.take();
+        } else yield undefined;
+      }
+    }
+  } catch {
+    // Nothing in writing a store's own series throws; should it, the scrape still does not.
+    sink.take();
+    list[0]?.family('eventsDropped').series(['scrape_too_large']).inc();
+    return sent;
+  }
+  if (sink.length === head.length && sent === 0) {
+    sink.take();
+    return 0;
+  }
+  sent += sink.length;
+  yield sink.take();
+  return sent;
+}
+
+/** Passes the writer's pause points on as `undefined`. */
+function* sliced(writer: Generator<void, void, void>): Generator<undefined, void, void> {
+  for (const _ of writer) yield undefined;
+}
+
+/**
+ * Renders as {@link render} does, straight into UTF-8 chunks, in one synchronous call: what to
+ * hand a socket when the caller wants bytes without the event-loop turns of {@link renderStream}.
+ */
+export function renderBytes(
+  stores: Store | readonly Store[],
+  format: ExpositionFormat = 'prometheus',
+  options: RenderOptions = {},
+): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  for (const part of parts(stores, format, options, false))
+    if (part) for (const c of part) out.push(c as Uint8Array);
+  return out;
+}
+
+type Turn = (resolve: () => void) => void;
+declare function setTimeout(f: () => void, ms: number): unknown;
+const g = globalThis as { setImmediate?: (f: () => void) => unknown };
+/** A macrotask turn, so timers and I/O (tokens being streamed) run between slices. */
+const turn: Turn =
+  typeof g.setImmediate === 'function'
+    ? (r) => {
+        g.setImmediate!(r);
+      }
+    : (r) => {
+        setTimeout(r, 0);
+      };
+
+declare const performance: { now(): number };
+
+/**
+ * Renders as {@link render} does, as UTF-8 chunks, in slices of at most about `sliceMs` of
+ * synchronous work with an event-loop turn between them, so a scrape of 100,000 series does not
+ * stall the token streams in flight. Stops when `signal` aborts or the consumer stops reading.
+ * Series recorded while it runs may or may not show; each series is written at one instant.
+ *
+ * @example
+ * for await (const chunk of renderStream(lens.store, 'prometheus', { signal })) res.write(chunk);
+ */
+export function renderStream(
+  stores: Store | readonly Store[],
+  format: ExpositionFormat = 'prometheus',
+  options: StreamOptions = {},
+): AsyncGenerator<Uint8Array, void, void> {
+  return slices(parts(stores, format, options, false), options) as AsyncGenerator<Uint8Array>;
+}
+
+/**
+ * {@link renderStream} with chunks as strings of about 64 KiB: for a Node socket, which encodes a
+ * string into memory of its own, so a scrape of hundreds of MB allocates no buffers that V8 counts
+ * as external memory (past a bound, those force full collections of the whole heap: long pauses
+ * on a big server). The same bytes once encoded as UTF-8.
+ */
+export function renderTextStream(
+  stores: Store | readonly Store[],
+  format: ExpositionFormat = 'prometheus',
+  options: StreamOptions = {},
+): AsyncGenerator<string, void, void> {
+  return slices(parts(stores, format, options, true), options) as AsyncGenerator<string>;
+}
+
+async function* slices(
+  source: Generator<Chunk[] | undefined, void, void>,
+  options: StreamOptions,
+): AsyncGenerator<Chunk, void, void> {
+  const sliceMs = options?.sliceMs ?? 1;
+  const signal = options?.signal;
+  let since = performance.now();
+  for (const part of source) {
+    if (signal?.aborted) return;
+    if (part) for (const chunk of part) yield chunk;
+    if (performance.now() - since >= sliceMs) {
+      await new Promise<void>(turn);
+      if (signal?.aborted) return;
+      since = performance.now();
+    }
+  }
+}
