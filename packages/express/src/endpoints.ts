@@ -1,4 +1,10 @@
-import { type EndpointOptions, Endpoints, pathOf } from '@inferlens/http';
+import {
+  type ChunkSink,
+  type EndpointOptions,
+  Endpoints,
+  pathOf,
+  writeChunks,
+} from '@inferlens/http';
 import { PKG } from './pkg.js';
 import { type ExpressRequest, type ExpressResponse, header, type NextFunction } from './types.js';
 
@@ -10,15 +16,23 @@ export function serveEndpoint(
 ): boolean {
   const kind = endpoints.match(req.method, pathOf(req.originalUrl ?? req.url ?? ''));
   if (kind === undefined) return false;
-  endpoints.handle(kind, header(req, 'accept'), header(req, endpoints.authHeader)).then(
-    (r) => {
-      if (res.headersSent) return;
-      res.statusCode = r.status;
-      for (const [name, value] of Object.entries(r.headers)) res.setHeader(name, value);
-      res.end(req.method === 'HEAD' ? undefined : r.body);
-    },
-    () => {},
-  );
+  const head = req.method === 'HEAD';
+  endpoints
+    .handle(kind, header(req, 'accept'), header(req, endpoints.authHeader), {
+      stream: !head,
+      text: true,
+    })
+    .then(
+      (r) => {
+        if (res.headersSent) return;
+        res.statusCode = r.status;
+        for (const [name, value] of Object.entries(r.headers)) res.setHeader(name, value);
+        // /metrics streams, rendered in slices, so a big scrape never stalls other responses.
+        if (r.stream !== undefined) return writeChunks(res as unknown as ChunkSink, r.stream);
+        res.end(head ? undefined : r.body);
+      },
+      () => {},
+    );
   return true;
 }
 

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { type EndpointOptions, type Endpoints, Endpoints as EndpointsClass } from '@inferlens/http';
 import type { FastifyInstance, FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
@@ -16,8 +17,12 @@ export function routeEndpoints(fastify: FastifyInstance, endpoints: Endpoints): 
           kind,
           request.headers.accept,
           typeof credentials === 'string' ? credentials : undefined,
+          { stream: request.method !== 'HEAD' },
         );
         reply.code(r.status).headers(r.headers);
+        // /metrics streams, rendered in slices; Fastify destroys the stream when the client
+        // goes away, which stops the render.
+        if (r.stream !== undefined) return Readable.from(r.stream, { objectMode: false });
         return r.body;
       },
     );

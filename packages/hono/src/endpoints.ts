@@ -1,4 +1,5 @@
 import {
+  chunkStream,
   type EndpointKind,
   type EndpointOptions,
   type Endpoints,
@@ -14,15 +15,17 @@ export async function serveEndpoint(
   kind: EndpointKind,
   c: Context,
 ): Promise<Response> {
+  const head = c.req.method === 'HEAD';
   const r = await endpoints.handle(
     kind,
     c.req.header('accept'),
     c.req.header(endpoints.authHeader),
+    { stream: !head },
   );
-  return new Response(c.req.method === 'HEAD' ? null : r.body, {
-    status: r.status,
-    headers: r.headers,
-  });
+  // /metrics streams, rendered in slices as the client reads; a cancel stops the render.
+  const body =
+    r.stream !== undefined ? (chunkStream(r.stream) as unknown as ReadableStream) : r.body;
+  return new Response(head ? null : body, { status: r.status, headers: r.headers });
 }
 
 /**

@@ -1,4 +1,10 @@
-import type { Lens } from '@inferlens/core';
+import {
+  CONTENT_TYPES,
+  type Lens,
+  negotiate,
+  renderStream,
+  renderTextStream,
+} from '@inferlens/core';
 import { type AuthOptions, type Authorizer, authHeaderOf, compileAuth } from './auth.js';
 import { dashboardHeaders } from './dashboard/headers.js';
 import { type DashboardPage, dashboardPage } from './dashboard/page.js';
@@ -13,7 +19,25 @@ export type EndpointKind = 'metrics' | 'health' | 'status' | 'dashboard';
 export interface EndpointResponse {
   status: number;
   headers: Record<string, string>;
+  /** The body; empty when `stream` carries it. */
   body: string;
+  /**
+   * `/metrics` as UTF-8 chunks rendered in slices as they are read (issue 17), when the adapter
+   * asked for it with `{ stream: true }`. Stop reading (`return()` on its iterator) when the
+   * client goes away, and rendering stops.
+   */
+  stream?: AsyncIterable<Uint8Array | string>;
+}
+
+/** What an adapter can send; see {@link Endpoints.handle}. */
+export interface HandleOptions {
+  /** The adapter sends `stream` bodies: `/metrics` comes as chunks rendered in slices. */
+  stream?: boolean;
+  /**
+   * Chunks as strings (a Node socket encodes them into memory of its own: no buffers that push
+   * V8 into full collections); otherwise UTF-8 bytes.
+   */
+  text?: boolean;
 }
 
 /**
@@ -67,6 +91,8 @@ export class Endpoints {
   readonly #challenge: string;
   readonly #prefix: string;
   readonly #scrape: (accept: string | undefined) => Promise<ScrapeLike> | ScrapeLike;
+  /** No `scrape` option: `/metrics` is the lens's own, which can be streamed. */
+  readonly #ownScrape: boolean;
   readonly #sources: StatusSources;
   readonly #dashboard: DashboardPage | undefined;
   /** Whether the page itself needs credentials: only with basic auth, which browsers resend. */
@@ -89,6 +115,7 @@ export class Endpoints {
       setupError(pkg, 'scrape: must be a function (accept) => { contentType, body }');
     const ownLens = this.lens;
     this.#scrape = o.scrape ?? ((accept) => ownLens.scrape(accept));
+    this.#ownScrape = o.scrape === undefined;
     if (o.ready !== undefined && typeof o.ready !== 'function')
       setupError(pkg, 'ready: must be a function');
     if (o.app !== undefined && typeof o.app !== 'function')
@@ -123,6 +150,7 @@ export class Endpoints {
     kind: EndpointKind,
     accept: string | undefined,
     authorization: string | undefined,
+    options?: HandleOptions,
   ): Promise<EndpointResponse> {
     try {
       if (kind === 'health')
@@ -143,6 +171,19 @@ export class Endpoints {
           body: 'Unauthorized\n',
         };
       if (kind === 'metrics') {
+        // A scrape function of the app's, or a prefix put on the whole text, needs the string.
+        if (options?.stream === true && this.#ownScrape && this.#prefix === '') {
+          await this.lens.collect();
+          const format = negotiate(accept);
+          const store = this.lens.store;
+          return {
+            status: 200,
+            headers: { 'content-type': CONTENT_TYPES[format], 'cache-control': NO_STORE },
+            body: '',
+            stream:
+              options.text === true ? renderTextStream(store, format) : renderStream(store, format),
+          };
+        }
         const { contentType, body } = await this.#scrape(accept);
         const text = this.#prefix === '' ? body : prefixHttpNames(body, this.#prefix);
         return {

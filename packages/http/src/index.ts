@@ -1,7 +1,7 @@
 export type { AuthOptions, Authorizer, BasicCredentials, HeaderAuth } from './auth.js';
 export { authHeaderOf, compileAuth, constantTimeEqual } from './auth.js';
 export { byteLength } from './bytes.js';
-export type { EndpointKind, EndpointResponse } from './endpoints.js';
+export type { EndpointKind, EndpointResponse, HandleOptions } from './endpoints.js';
 export { Endpoints, endpointPaths } from './endpoints.js';
 export { Exchange } from './exchange.js';
 export type { Outcome } from './labels.js';
@@ -21,6 +21,8 @@ export type { ExcludeOption } from './paths.js';
 export { compileExclude, pathOf } from './paths.js';
 export { prefixHttpNames } from './prefix.js';
 export { HttpRecorder } from './recorder.js';
+export type { ChunkSink } from './send.js';
+export { chunkStream, writeChunks } from './send.js';
 export type { Adapter, AdapterOptions } from './setup.js';
 export { createAdapter } from './setup.js';
 export type {
