@@ -7,7 +7,8 @@ import type { Family, Store } from './store.js';
 /** Options of {@link renderStream} and `lens.scrapeStream()`. */
 export interface StreamOptions extends RenderOptions {
   /**
-   * Longest the render runs before it gives the event loop a turn, in milliseconds (default 1).
+   * Longest the render runs before it gives the event loop a turn, in milliseconds (default 1;
+   * a scrape of at most 1,000 series runs whole, as one instant).
    * Token streams in flight wait at most about this long for a scrape.
    */
   sliceMs?: number;
@@ -179,7 +180,11 @@ export function renderStream(
   format: ExpositionFormat = 'prometheus',
   options: StreamOptions = {},
 ): AsyncGenerator<Uint8Array, void, void> {
-  return slices(parts(stores, format, options, false), options) as AsyncGenerator<Uint8Array>;
+  return slices(
+    parts(stores, format, options, false),
+    stores,
+    options,
+  ) as AsyncGenerator<Uint8Array>;
 }
 
 /**
@@ -193,23 +198,47 @@ export function renderTextStream(
   format: ExpositionFormat = 'prometheus',
   options: StreamOptions = {},
 ): AsyncGenerator<string, void, void> {
-  return slices(parts(stores, format, options, true), options) as AsyncGenerator<string>;
+  return slices(parts(stores, format, options, true), stores, options) as AsyncGenerator<string>;
 }
 
+/**
+ * Without `sliceMs`, a scrape of at most this many series (the stores' own) is rendered in one
+ * slice: about a millisecond, and one instant, as `render()` is, so families agree with each other.
+ */
+const WHOLE_SERIES = 1000;
+
+function seriesIn(stores: Store | readonly Store[]): number {
+  let n = 0;
+  for (const store of Array.isArray(stores) ? stores : [stores as Store])
+    for (const id of metricIds) n += store.family(id).size;
+  return n;
+}
+
+/**
+ * Runs the render a slice at a time and hands out each slice's chunks at its end, so a slice is
+ * written at one instant and a scrape that takes less than one slice is a snapshot, as
+ * `render()` is, however slowly the consumer reads.
+ */
 async function* slices(
   source: Generator<Chunk[] | undefined, void, void>,
+  stores: Store | readonly Store[],
   options: StreamOptions,
 ): AsyncGenerator<Chunk, void, void> {
-  const sliceMs = options?.sliceMs ?? 1;
+  const sliceMs = options?.sliceMs ?? (seriesIn(stores) <= WHOLE_SERIES ? Infinity : 1);
   const signal = options?.signal;
+  const pending: Chunk[] = [];
   let since = performance.now();
   for (const part of source) {
     if (signal?.aborted) return;
-    if (part) for (const chunk of part) yield chunk;
+    if (part) for (const chunk of part) pending.push(chunk);
     if (performance.now() - since >= sliceMs) {
+      for (const chunk of pending) yield chunk;
+      pending.length = 0;
+      if (signal?.aborted) return;
       await new Promise<void>(turn);
       if (signal?.aborted) return;
       since = performance.now();
     }
   }
+  for (const chunk of pending) yield chunk;
 }
