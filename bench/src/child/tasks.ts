@@ -1,0 +1,84 @@
+/**
+ * The measurements `runChild` runs in a fresh process: `memory N` (N distinct model names through
+ * the tracker, and N through a prom-client counter) and `alone N` (inferlens's renderBytes of N
+ * label sets with no peer's series on the heap).
+ */
+import { createLens, renderBytes } from '@inferlens/core';
+import { Counter, Registry } from 'prom-client';
+
+const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
+
+export interface Growth {
+  rss: number;
+  heap: number;
+  ms: number;
+}
+
+function growth(work: () => void): Growth {
+  gc();
+  gc();
+  const before = process.memoryUsage();
+  const t0 = performance.now();
+  work();
+  const ms = performance.now() - t0;
+  gc();
+  gc();
+  const after = process.memoryUsage();
+  return {
+    rss: (after.rss - before.rss) / 1e6,
+    heap: (after.heapUsed - before.heapUsed) / 1e6,
+    ms,
+  };
+}
+
+const name = (i: number): string => `org-${i % 997}/model-name-${i}-instruct`;
+
+function memory(n: number): { ours: Growth; series: number; prom: Growth; promSeries: number } {
+  const lens = createLens({ engine: 'bench' });
+  for (let i = 0; i < 1000; i++) lens.request({ model: `warm-${i}` }).finish();
+  const ours = growth(() => {
+    for (let i = 0; i < n; i++) {
+      const r = lens.request({ model: name(i) });
+      r.queued();
+      r.started();
+      r.firstToken();
+      r.tokens(3);
+      r.finish({ finishReason: 'stop', promptTokens: 10 });
+    }
+  });
+  let series = 0;
+  for (const f of lens.store.families()) series += f.size;
+  const counter = new Counter({
+    name: 'llm_requests_total',
+    help: 'requests',
+    labelNames: ['model_name', 'engine', 'finish_reason'],
+    registers: [new Registry()],
+  });
+  const prom = growth(() => {
+    for (let i = 0; i < n; i++)
+      counter.inc({ model_name: name(i), engine: 'bench', finish_reason: 'stop' });
+  });
+  const promSeries = Object.keys((counter as unknown as { hashMap: object }).hashMap).length;
+  return { ours, series, prom, promSeries };
+}
+
+async function alone(n: number): Promise<{ cpuMs: number[] }> {
+  const { scrapers } = await import('../scrape/setup.js');
+  const s = await scrapers(n, false, false);
+  const cpuMs: number[] = [];
+  // Small sizes run often enough for the JIT to settle; the first half is warm-up.
+  const rounds = n <= 10_000 ? 60 : 6;
+  for (let r = 0; r < rounds; r++) {
+    const c0 = process.cpuUsage();
+    let bytes = 0;
+    for (const c of renderBytes(s.store)) bytes += c.byteLength;
+    const c = process.cpuUsage(c0);
+    if (r >= rounds / 2 && bytes > 0) cpuMs.push((c.user + c.system) / 1000);
+  }
+  return { cpuMs };
+}
+
+const [task, arg] = process.argv.slice(2);
+const n = Number(arg);
+const result = task === 'memory' ? memory(n) : await alone(n);
+console.log(JSON.stringify(result));
