@@ -198,30 +198,14 @@ beforeAll(async () => {
   loop(() => chat(directSglang.url, SGLANG_MODEL, 'What is RadixAttention? '.repeat(8), 24), 150);
   for (const l of [directLlamacpp, olderLlamacpp])
     loop(() => chat(l.url, 'any', 'What is a GGUF file? '.repeat(8), 24), 150);
-  loop(
-    () =>
-      fetch(`${directTgi.url}/generate_stream`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          inputs: 'What is TGI? '.repeat(6),
-          parameters: { max_new_tokens: 24 },
-        }),
-      }).then((r) => r.text()),
-    150,
-  );
-  loop(
-    () =>
-      fetch(`${directTgi.url}/generate_stream`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          inputs: 'far too long '.repeat(400),
-          parameters: { max_new_tokens: 8 },
-        }),
-      }).then((r) => r.text()),
-    2000,
-  );
+  const tgi = (inputs: string, maxNewTokens: number) =>
+    fetch(`${directTgi.url}/generate_stream`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ inputs, parameters: { max_new_tokens: maxNewTokens } }),
+    }).then((r) => r.text());
+  loop(() => tgi('What is TGI? '.repeat(6), 24), 150);
+  loop(() => tgi('far too long '.repeat(400), 8), 2000);
   await prom.waitForScrapes(['quickstart', 'gateway', 'vllm', 'tgi', 'sglang', 'llamacpp'], 3);
 }, 120_000);
 
