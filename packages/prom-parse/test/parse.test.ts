@@ -1,4 +1,4 @@
-import { referenceFixture, referenceTitle } from '@inferlens/testkit';
+import { readFixture } from '@inferlens/testkit';
 import { describe, expect, it } from 'vitest';
 import { type MetricFamily, parse } from '../src/index.js';
 
@@ -185,12 +185,12 @@ describe('parse: OpenMetrics 1.0', () => {
   });
 });
 
-describe('parse: real scrapes (../shared/reference/fixtures)', () => {
-  const tgi = referenceFixture('tgi-metrics-sample.txt');
-  const vllm = referenceFixture('vllm-metrics-sample.txt');
+describe('parse: real scrapes (test/fixtures)', () => {
+  const tgi = readFixture(import.meta.url, 'tgi-metrics-sample.txt');
+  const vllm = readFixture(import.meta.url, 'vllm-metrics-sample.txt');
 
-  it.skipIf(!tgi)(referenceTitle('reads the real TGI capture without an error', tgi), () => {
-    const r = parse(tgi!);
+  it('reads the real TGI capture without an error', () => {
+    const r = parse(tgi);
     expect(r.errors).toEqual([]);
     const names = r.families.map((f) => `${f.name}:${f.type}`);
     expect(names).toContain('tgi_request_skipped_tokens:summary');
@@ -204,23 +204,20 @@ describe('parse: real scrapes (../shared/reference/fixtures)', () => {
     expect(prefill.filter((s) => s.name.endsWith('_bucket'))).toHaveLength(36);
   });
 
-  it.skipIf(!vllm)(
-    referenceTitle('reads the vLLM doc sample and reports exactly its `...` elisions', vllm),
-    () => {
-      const r = parse(vllm!);
-      const lines = vllm!.split('\n');
-      const elided = lines.flatMap((l, i) => (l === '...' ? [i + 1] : []));
-      expect(elided.length).toBeGreaterThan(0);
-      expect(r.errors.map((e) => e.line)).toEqual(elided);
-      const ttft = byName(r.families, 'vllm:time_to_first_token_seconds');
-      expect(ttft.samples.at(-1)).toMatchObject({
-        name: 'vllm:time_to_first_token_seconds_count',
-        value: 140,
-      });
-      expect(ttft.samples[0]!.labels).toEqual({
-        le: '0.001',
-        model_name: 'meta-llama/Llama-3.1-8B-Instruct',
-      });
-    },
-  );
+  it('reads the vLLM doc sample and reports exactly its `...` elisions', () => {
+    const r = parse(vllm);
+    const lines = vllm.split('\n');
+    const elided = lines.flatMap((l, i) => (l === '...' ? [i + 1] : []));
+    expect(elided.length).toBeGreaterThan(0);
+    expect(r.errors.map((e) => e.line)).toEqual(elided);
+    const ttft = byName(r.families, 'vllm:time_to_first_token_seconds');
+    expect(ttft.samples.at(-1)).toMatchObject({
+      name: 'vllm:time_to_first_token_seconds_count',
+      value: 140,
+    });
+    expect(ttft.samples[0]!.labels).toEqual({
+      le: '0.001',
+      model_name: 'meta-llama/Llama-3.1-8B-Instruct',
+    });
+  });
 });

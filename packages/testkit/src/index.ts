@@ -19,6 +19,6 @@ export { DEFAULT_STEP_COST } from './options.js';
 export type { Random } from './prng.js';
 export { mulberry32 } from './prng.js';
 export { histogramQuantile, sumCounts } from './quantile.js';
-export { referenceFixture, referenceTitle } from './reference.js';
+export { readFixture } from './reference.js';
 export type { AbortSignalLike } from './runtime.js';
 export { countTokens } from './text.js';

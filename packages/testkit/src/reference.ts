@@ -1,42 +1,36 @@
 /// <reference types="node" />
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /**
- * The reference data lives in `shared/reference/fixtures` beside the repository (CI always has it;
- * a user's clone may not). It is read at test time and never copied into the repository.
- */
-function referenceDir(): string | undefined {
-  const env = process.env.INFERLENS_REFERENCE_DIR;
-  if (env) return existsSync(env) ? env : undefined;
-  let dir = process.cwd();
-  for (let i = 0; i < 8; i++) {
-    const candidate = join(dir, '..', 'shared', 'reference', 'fixtures');
-    if (existsSync(candidate)) return candidate;
-    const up = dirname(dir);
-    if (up === dir) break;
-    dir = up;
-  }
-  return undefined;
-}
-
-/** The text of a reference fixture, or undefined when the reference data is missing. */
-export function referenceFixture(name: string): string | undefined {
-  const dir = referenceDir();
-  if (dir === undefined) return undefined;
-  const path = join(dir, name);
-  return existsSync(path) ? readFileSync(path, 'utf8') : undefined;
-}
-
-/**
- * A test title that says why the test is skipped when its fixture is missing.
+ * A captured fixture from the `fixtures/` folder beside a test file, checked against the sha256
+ * its folder's README lists, so a fixture edited by hand (or by a line-ending conversion) fails
+ * loudly instead of quietly testing something the engine never wrote. Throws when the file, its
+ * README entry or the hash does not match: a missing fixture is a broken checkout, never a skip.
  *
  * @example
- * const text = referenceFixture('tgi-metrics-sample.txt');
- * it.skipIf(!text)(referenceTitle('parses the real TGI scrape', text), () => { … });
+ * const text = readFixture(import.meta.url, 'tgi-metrics-sample.txt');
  */
-export function referenceTitle(title: string, text: string | undefined): string {
-  return text === undefined
-    ? `${title} (skipped: the reference data ../shared/reference/fixtures is missing)`
-    : title;
+export function readFixture(testFile: string, name: string): string {
+  const dir = join(dirname(fileURLToPath(testFile)), 'fixtures');
+  const path = join(dir, name);
+  const readme = join(dir, 'README.md');
+  if (!existsSync(path)) throw new Error(`[@inferlens/testkit] readFixture: ${path} is missing`);
+  if (!existsSync(readme))
+    throw new Error(`[@inferlens/testkit] readFixture: ${readme} (provenance) is missing`);
+  const section = readFileSync(readme, 'utf8')
+    .split(/^## /m)
+    .find((s) => s.startsWith(`\`${name}\``) || s.startsWith(`${name}\n`));
+  const listed = section?.match(/sha256 `([0-9a-f]{64})`/)?.[1];
+  if (listed === undefined)
+    throw new Error(`[@inferlens/testkit] readFixture: ${readme} lists no sha256 for ${name}`);
+  const bytes = readFileSync(path);
+  const actual = createHash('sha256').update(bytes).digest('hex');
+  if (actual !== listed)
+    throw new Error(
+      `[@inferlens/testkit] readFixture: ${name} has sha256 ${actual}, its README lists ${listed}; fixtures are kept byte for byte`,
+    );
+  return bytes.toString('utf8');
 }

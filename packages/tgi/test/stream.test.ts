@@ -1,10 +1,10 @@
 import { createLens } from '@inferlens/core';
-import { referenceFixture, referenceTitle, startFakeTgi } from '@inferlens/testkit';
+import { readFixture, startFakeTgi } from '@inferlens/testkit';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StreamTimer, timeChunks, timeSse } from '../src/index.js';
 
-const sample = referenceFixture('tgi-generate-stream-sample.txt');
+const sample = readFixture(import.meta.url, 'tgi-generate-stream-sample.txt');
 let tgi: Awaited<ReturnType<typeof startFakeTgi>>;
 beforeAll(async () => {
   tgi = await startFakeTgi({ keepAlive: true, engine: { eosProbability: 0 } });
@@ -19,38 +19,32 @@ const post = (body: unknown, headers: Record<string, string> = {}) =>
   });
 
 describe('timing TGI streams from the client side', () => {
-  it.skipIf(!sample)(
-    referenceTitle(
-      'times the real /generate_stream capture (data: with no space), however it is chunked',
-      sample,
-    ),
-    () => {
-      const bytes = new TextEncoder().encode(sample!);
-      for (const size of [1, 7, 64, bytes.length]) {
-        const lens = createLens({ engine: 'gateway' });
-        const timer = new StreamTimer(lens.request({ model: 'swallow' }), { protocol: 'tgi' });
-        const tokens: string[] = [];
-        let final = '';
-        const events = [];
-        for (let i = 0; i < bytes.length; i += size)
-          events.push(...timer.push(bytes.slice(i, i + size)));
-        // The capture ends without the blank line after its last event; end() flushes it.
-        events.push(...timer.end());
-        for (const e of events) {
-          const j = JSON.parse(e.data);
-          tokens.push(j.token.text);
-          final = j.generated_text ?? final;
-        }
-        expect(tokens.join('')).toBe(final);
-        const h = lens.handles('swallow');
-        expect(h.generationTokens.value).toBe(20);
-        expect(h.timeToFirstToken.count).toBe(1);
-        expect(h.interTokenLatency.count).toBe(19);
-        // Without `details`, TGI does not say why it stopped.
-        expect(h.finished('unknown').value).toBe(1);
+  it('times the real /generate_stream capture (data: with no space), however it is chunked', () => {
+    const bytes = new TextEncoder().encode(sample);
+    for (const size of [1, 7, 64, bytes.length]) {
+      const lens = createLens({ engine: 'gateway' });
+      const timer = new StreamTimer(lens.request({ model: 'swallow' }), { protocol: 'tgi' });
+      const tokens: string[] = [];
+      let final = '';
+      const events = [];
+      for (let i = 0; i < bytes.length; i += size)
+        events.push(...timer.push(bytes.slice(i, i + size)));
+      // The capture ends without the blank line after its last event; end() flushes it.
+      events.push(...timer.end());
+      for (const e of events) {
+        const j = JSON.parse(e.data);
+        tokens.push(j.token.text);
+        final = j.generated_text ?? final;
       }
-    },
-  );
+      expect(tokens.join('')).toBe(final);
+      const h = lens.handles('swallow');
+      expect(h.generationTokens.value).toBe(20);
+      expect(h.timeToFirstToken.count).toBe(1);
+      expect(h.interTokenLatency.count).toBe(19);
+      // Without `details`, TGI does not say why it stopped.
+      expect(h.finished('unknown').value).toBe(1);
+    }
+  });
 
   it('times /generate_stream with details: finish reason, prompt and generated tokens', async () => {
     const lens = createLens({ engine: 'gateway' });
