@@ -1,5 +1,5 @@
 import type { Lens } from '@inferlens/core';
-import { type AdapterOptions, createAdapter, trackNodeExchange } from '@inferlens/http';
+import { type AdapterOptions, createAdapter, trackNodeRequest } from '@inferlens/http';
 import { serveEndpoint } from './endpoints.js';
 import { PKG } from './pkg.js';
 import type { ExpressRequest, ExpressResponse, NextFunction } from './types.js';
@@ -27,18 +27,6 @@ function expressRoute(req: ExpressRequest): string | undefined {
 }
 
 /**
- * Where the exchange of a request is kept: `res.locals`, Express's own per-request storage (a
- * request reaches it through `req.res`). Express swaps the prototype of every request and
- * response, which makes a new property on them cost V8 a new map; `res.locals` takes one for
- * the price of a hash entry. Express creates it before any middleware runs.
- */
-function expressLocals(reqOrRes: object): object | undefined {
-  const o = reqOrRes as { locals?: unknown; res?: { locals?: unknown } };
-  const locals = o.locals ?? o.res?.locals;
-  return typeof locals === 'object' && locals !== null ? locals : undefined;
-}
-
-/**
  * Express 4 and 5 middleware: records every request into the lens (duration to the end of the
  * body, time to the first body byte, bytes really read and written, in-flight, aborts) and serves
  * `/metrics`, `/health` and `/status`. Register it first, before body parsers and routers.
@@ -62,11 +50,10 @@ export function inferlens(options: InferlensOptions = {}): InferlensMiddleware {
   ): void {
     try {
       if (endpoints !== undefined && serveEndpoint(endpoints, req, res)) return;
-      const ex = recorder.begin(req.method, req.originalUrl ?? req.url, req);
-      if (ex !== undefined) trackNodeExchange(ex, req, res, req.method ?? '', expressLocals);
     } catch {
-      // Never let recording break a request; the request simply goes unrecorded.
+      // A request whose fields throw is not an endpoint request; it goes on to the app.
     }
+    trackNodeRequest(recorder, req, req, res, req.method, req.originalUrl ?? req.url);
     next();
   };
   return Object.assign(middleware, { lens });

@@ -1,5 +1,5 @@
 import type { Lens } from '@inferlens/core';
-import { type AdapterOptions, createAdapter, trackNodeExchange } from '@inferlens/http';
+import { type AdapterOptions, createAdapter, trackNodeRequest } from '@inferlens/http';
 import type { FastifyInstance, FastifyPluginCallback, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { routeEndpoints } from './endpoints.js';
@@ -46,14 +46,12 @@ function register(fastify: FastifyInstance, o: InferlensOptions): void {
       // routeOptions builds a new object on every read (fastify lib/request.js): read it once.
       const route = request.routeOptions;
       if (route.config?.inferlens !== false) {
-        const ex = recorder.begin(request.raw.method, request.raw.url, request);
-        if (ex !== undefined) {
-          if (!hasUserRoute) ex.route = route.url;
-          trackNodeExchange(ex, request.raw, reply.raw, request.raw.method ?? '');
-        }
+        const raw = request.raw;
+        const url = hasUserRoute ? undefined : route.url;
+        trackNodeRequest(recorder, request, raw, reply.raw, raw.method, raw.url, url);
       }
     } catch {
-      // Never let recording break a request; the request simply goes unrecorded.
+      // Nothing was begun: trackNodeRequest never throws, so the throw came before it.
     }
     next();
   });

@@ -4,9 +4,9 @@ import {
   type ByteStream,
   createAdapter,
   type Exchange,
+  followNodeResponse,
   type NodeRequestLike,
   type NodeResponseLike,
-  trackNodeExchange,
   wrapRequestBody,
   wrapResponseBody,
 } from '@inferlens/http';
@@ -105,9 +105,12 @@ export function inferlens(options: InferlensOptions = {}): InferlensMiddleware {
       ex = recorder.begin(c.req.method, c.req.path, c);
       if (ex !== undefined) {
         node = nodeBindings(c);
-        if (node !== undefined)
-          trackNodeExchange(ex, node.incoming ?? {}, node.outgoing!, c.req.method);
-        else if (c.req.raw.body !== null)
+        if (
+          node !== undefined &&
+          !followNodeResponse(ex, node.incoming ?? {}, node.outgoing!, c.req.method)
+        )
+          node = undefined;
+        if (node === undefined && c.req.raw.body !== null)
           c.req.raw = new Request(c.req.raw, {
             body: wrapRequestBody(
               ex,
@@ -117,8 +120,8 @@ export function inferlens(options: InferlensOptions = {}): InferlensMiddleware {
           } as RequestInit);
       }
     } catch {
-      // Never let recording break a request. If following the Node response failed half-way,
-      // end the exchange with the body instead, so in-flight still comes back down.
+      // Never let recording break a request: end the exchange with the body instead, so
+      // in-flight still comes back down (a second end, from the Node response, is ignored).
       node = undefined;
     }
     if (ex === undefined) return next();

@@ -1,4 +1,4 @@
-import { setupError } from './errors.js';
+import { setupError } from '@inferlens/core/internal';
 
 export interface BasicCredentials {
   username: string;

@@ -4,11 +4,11 @@ import {
   negotiate,
   renderStream,
   renderTextStream,
-} from '@inferlens/core';
+  setupError,
+} from '@inferlens/core/internal';
 import { type AuthOptions, type Authorizer, authHeaderOf, compileAuth } from './auth.js';
 import { dashboardHeaders } from './dashboard/headers.js';
 import { type DashboardPage, dashboardPage } from './dashboard/page.js';
-import { setupError } from './errors.js';
 import { type EndpointOptions, endpointPath, resolveLens, type ScrapeLike } from './options.js';
 import { isValidPrefix, prefixHttpNames } from './prefix.js';
 import { type StatusSources, statusSummary } from './status.js';

@@ -1,11 +1,12 @@
-import type { GaugeSeries } from '@inferlens/core';
+import type { GaugeSeries } from '@inferlens/core/internal';
 import type { HttpRecorder } from './recorder.js';
 
 /**
- * One request from the moment it reaches the middleware until it ends. Adapters feed it what only
- * they can see (bytes read and written, the first body byte, the route, a thrown error) and end it
- * once; everything after the first `end` is ignored, so "recorded exactly once" holds even when a
- * framework reports both a finish and a close.
+ * One request from the moment it reaches the middleware until it ends: the one place its state
+ * lives, whatever the framework. Adapters feed it what only they can see (bytes read and written,
+ * the first body byte, the route, a thrown error) and end it with {@link Exchange.end}, the one
+ * function that ends a request; everything after the first `end` is ignored, so "recorded exactly
+ * once" holds even when a framework reports both a finish and a close.
  */
 export class Exchange<Req = unknown> {
   readonly req: Req;
@@ -22,8 +23,6 @@ export class Exchange<Req = unknown> {
   /** True when the handler threw (or the body stream errored). */
   failed = false;
   ended = false;
-  /** Set by the Node response tracker while the original `end` runs (it may call `write`). */
-  inEnd = false;
   readonly #recorder: HttpRecorder<Req>;
   readonly #inFlight: GaugeSeries;
 

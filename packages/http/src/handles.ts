@@ -1,4 +1,4 @@
-import type { CounterSeries, HistogramSeries, Lens, SummarySeries } from '@inferlens/core';
+import type { CounterSeries, HistogramSeries, Lens, SummarySeries } from '@inferlens/core/internal';
 import { OUTCOMES, type Outcome, statusLabel } from './labels.js';
 
 /** The HTTP rows the middleware records into when a request ends; custom labels go on each. */

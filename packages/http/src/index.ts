@@ -14,7 +14,7 @@ export {
   UNMATCHED_ROUTE,
 } from './labels.js';
 export type { NodeRequestLike, NodeResponseLike } from './node.js';
-export { type ExchangeSlot, trackNodeExchange } from './node.js';
+export { followNodeResponse, trackNodeRequest } from './node.js';
 export type { BucketsOption, EndpointOptions, RecordOptions, ScrapeLike } from './options.js';
 export { resolveLens } from './options.js';
 export type { ExcludeOption } from './paths.js';

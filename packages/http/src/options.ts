@@ -1,6 +1,11 @@
-import { createLens, type Lens, type MetricId, type SummaryOptions } from '@inferlens/core';
+import {
+  createLens,
+  type Lens,
+  type MetricId,
+  type SummaryOptions,
+  setupError,
+} from '@inferlens/core/internal';
 import type { AuthOptions } from './auth.js';
-import { setupError } from './errors.js';
 import type { ExcludeOption } from './paths.js';
 import type { StatusSources } from './status.js';
 

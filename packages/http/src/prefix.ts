@@ -1,4 +1,4 @@
-import { type MetricId, metricIds, schema } from '@inferlens/core';
+import { type MetricId, metricIds, schema } from '@inferlens/core/internal';
 
 const NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const SUFFIXES = ['', '_bucket', '_sum', '_count', '_total', '_created'];

@@ -1,5 +1,5 @@
-import type { GaugeSeries, Lens } from '@inferlens/core';
-import { setupError } from './errors.js';
+import type { GaugeSeries, Lens } from '@inferlens/core/internal';
+import { setupError } from '@inferlens/core/internal';
 import { Exchange } from './exchange.js';
 import { ROWS, RouteHandles } from './handles.js';
 import {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { runInNewContext, Script } from 'node:vm';
-import { createLens, schema } from '@inferlens/core';
+import { createLens, schema } from '@inferlens/core/internal';
 import { describe, expect, it } from 'vitest';
 import { formatValue, sparklinePoints } from '../src/dashboard/format.js';
 import { dashboardPage, relativeUrl } from '../src/dashboard/page.js';

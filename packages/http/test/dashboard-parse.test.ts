@@ -1,4 +1,4 @@
-import { createLens, histogramQuantile, schema } from '@inferlens/core';
+import { createLens, histogramQuantile, schema } from '@inferlens/core/internal';
 import { describe, expect, it } from 'vitest';
 import { parseExposition } from '../src/dashboard/parse.js';
 import { addToBuckets, type SeriesBuckets, seriesQuantile } from '../src/dashboard/quantile.js';

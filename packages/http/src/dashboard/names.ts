@@ -1,4 +1,4 @@
-import { LLM_LABELS, type MetricId, schema } from '@inferlens/core';
+import { LLM_LABELS, type MetricId, schema } from '@inferlens/core/internal';
 import type { Outcome } from '../labels.js';
 import { prefixHttpNames } from '../prefix.js';
 

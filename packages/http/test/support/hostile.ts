@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { CUT_MARKER, createLens, type Lens } from '@inferlens/core';
+import { CUT_MARKER, createLens, type Lens } from '@inferlens/core/internal';
 import { expect, it } from 'vitest';
 import type { TestServer } from './conformance.js';
 
