@@ -14,6 +14,11 @@ export interface StreamOptions extends RenderOptions {
   sliceMs?: number;
   /** Stops rendering when aborted (the scraper went away); the stream then ends early. */
   signal?: { readonly aborted: boolean } | undefined;
+  /**
+   * Called after each slice with the milliseconds it ran without a break (the render only, not
+   * the consumer's writes): how long this scrape held the event loop at once.
+   */
+  onSlice?: ((ms: number) => void) | undefined;
 }
 
 const EOF = '# EOF\n';
@@ -226,12 +231,15 @@ async function* slices(
 ): AsyncGenerator<Chunk, void, void> {
   const sliceMs = options?.sliceMs ?? (seriesIn(stores) <= WHOLE_SERIES ? Infinity : 1);
   const signal = options?.signal;
+  const onSlice = options?.onSlice;
   const pending: Chunk[] = [];
   let since = performance.now();
   for (const part of source) {
     if (signal?.aborted) return;
     if (part) for (const chunk of part) pending.push(chunk);
-    if (performance.now() - since >= sliceMs) {
+    const ran = performance.now() - since;
+    if (ran >= sliceMs) {
+      onSlice?.(ran);
       for (const chunk of pending) yield chunk;
       pending.length = 0;
       if (signal?.aborted) return;
@@ -240,5 +248,6 @@ async function* slices(
       since = performance.now();
     }
   }
+  onSlice?.(performance.now() - since);
   for (const chunk of pending) yield chunk;
 }

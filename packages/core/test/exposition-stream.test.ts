@@ -8,7 +8,7 @@ import {
   renderTextStream,
   Store,
   type StreamOptions,
-} from '../src/index.js';
+} from '../src/internal.js';
 import { manualLens } from './helpers.js';
 
 /**
@@ -178,12 +178,32 @@ describe('sliced rendering to bytes (#17)', () => {
     // In one synchronous call no timer can run.
     expect(ticks).toBe(0);
     let streamedBytes = 0;
-    for await (const c of renderStream(store, 'prometheus', { sliceMs: 1 }))
+    const slices: number[] = [];
+    const onSlice = (ms: number): void => {
+      slices.push(ms);
+    };
+    for await (const c of renderStream(store, 'prometheus', { sliceMs: 1, onSlice }))
       streamedBytes += c.byteLength;
     running = false;
     // The sliced render gave timers many turns within one scrape.
     expect(ticks).toBeGreaterThan(10);
     expect(streamedBytes).toBe(bytes);
+    // Each turn ends a slice, and the last slice is reported too.
+    expect(slices.length).toBeGreaterThan(10);
+    expect(slices.length).toBeGreaterThanOrEqual(ticks - 2);
+    for (const ms of slices) expect(ms).toBeGreaterThanOrEqual(0);
+  });
+
+  it('reports one slice for a scrape of at most 1,000 series, rendered as one instant', async () => {
+    const slices: number[] = [];
+    const chunks: string[] = [];
+    const lens = busy(20, false);
+    for await (const c of renderTextStream(lens.store, 'prometheus', {
+      onSlice: (ms) => slices.push(ms),
+    }))
+      chunks.push(c);
+    expect(slices).toHaveLength(1);
+    expect(chunks.join('')).toBe(render(lens.store));
   });
 
   it('stops rendering when the scraper goes away', async () => {
