@@ -7,10 +7,17 @@ const root = dirname(fileURLToPath(import.meta.url));
 
 // Tests run against the sources of every workspace package, so no build step sits between an edit
 // and a test run. Published packages resolve to dist/ through their exports maps instead.
-const alias = readdirSync(join(root, 'packages')).map((dir) => ({
-  find: new RegExp(`^@inferlens/${dir}$`),
-  replacement: join(root, 'packages', dir, 'src', 'index.ts'),
-}));
+// `@inferlens/<pkg>/internal` is the door between our packages (src/internal.ts).
+const alias = readdirSync(join(root, 'packages')).flatMap((dir) => [
+  {
+    find: new RegExp(`^@inferlens/${dir}$`),
+    replacement: join(root, 'packages', dir, 'src', 'index.ts'),
+  },
+  {
+    find: new RegExp(`^@inferlens/${dir}/internal$`),
+    replacement: join(root, 'packages', dir, 'src', 'internal.ts'),
+  },
+]);
 
 export default defineConfig({
   resolve: { alias },

@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { schema } from '@inferlens/core';
+import { schema } from '@inferlens/core/internal';
 import { type Mixin, panelQueries, variables, writeMixin } from '@inferlens/mixin';
 import {
   type FakeLlamacpp,

@@ -1,4 +1,4 @@
-import { schema } from '@inferlens/core';
+import { schema } from '@inferlens/core/internal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSamples, type Sample, total } from './helpers/exposition.js';
 import { type Quickstart, startQuickstart } from './helpers/quickstart.js';

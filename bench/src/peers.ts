@@ -3,7 +3,7 @@
  * the schema (names, help, label names and buckets), so every contender records and renders the
  * same thing.
  */
-import { labelNamesOf, type MetricId, OTEL_LABELS, schema } from '@inferlens/core';
+import { labelNamesOf, type MetricId, OTEL_LABELS, schema } from '@inferlens/core/internal';
 import type {
   Attributes,
   Counter as OtelCounter,

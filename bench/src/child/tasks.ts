@@ -3,7 +3,7 @@
  * the tracker, and N through a prom-client counter) and `alone N` (inferlens's renderBytes of N
  * label sets with no peer's series on the heap).
  */
-import { createLens, renderBytes } from '@inferlens/core';
+import { createLens, renderBytes } from '@inferlens/core/internal';
 import { Counter, Registry } from 'prom-client';
 
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});

@@ -13,7 +13,7 @@ import {
   renderStream,
   type Store,
   schema,
-} from '@inferlens/core';
+} from '@inferlens/core/internal';
 import { inferlensEndpoints } from '@inferlens/express';
 import type { Counter as OtelCounter, Histogram as OtelHistogram } from '@opentelemetry/api';
 import { PrometheusSerializer } from '@opentelemetry/exporter-prometheus';

@@ -5,7 +5,7 @@
  * exporter row is what its `/metrics` handler does, `await exporter.collect()` then
  * `PrometheusSerializer.serialize()`, without the HTTP server.
  */
-import { type MetricId, render, Store, schema } from '@inferlens/core';
+import { type MetricId, render, Store, schema } from '@inferlens/core/internal';
 import type { Counter as OtelCounter, Histogram as OtelHistogram } from '@opentelemetry/api';
 import { PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
 import { type Counter, type Histogram, Registry } from 'prom-client';

@@ -4,7 +4,7 @@
  * to the bytes a server writes. Targets: linear (time per label set at 100k within 1.5× of 1k),
  * 10k in ≤ 40 ms and 100k in ≤ 400 ms of CPU, allocating at most about twice the output.
  */
-import { renderBytes } from '@inferlens/core';
+import { renderBytes } from '@inferlens/core/internal';
 import { runChild } from '../child/run-child.js';
 import { heapAllocated, type ScrapeResult, timeScrapes } from '../scrape/measure.js';
 import { scrapers } from '../scrape/setup.js';

@@ -6,7 +6,7 @@ import {
   negotiate,
   type RequestTracker,
   render,
-} from '@inferlens/core';
+} from '@inferlens/core/internal';
 import { type AutoTarget, readOpenAIChunk, timeSseBytes } from '@inferlens/engine-source';
 import type { Upstream } from './args.js';
 import { type DnsSpec, type Resolver, watchDns } from './dns-sd.js';

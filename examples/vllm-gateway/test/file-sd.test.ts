@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { schema } from '@inferlens/core';
+import { schema } from '@inferlens/core/internal';
 import { parse } from '@inferlens/prom-parse';
 import { startFakeLlamacpp, startFakeSglang, startFakeVllm } from '@inferlens/testkit';
 import { afterAll, describe, expect, it } from 'vitest';

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { schema } from '@inferlens/core';
+import { schema } from '@inferlens/core/internal';
 import { parse } from '@inferlens/prom-parse';
 import {
   startFakeLlamacpp,

@@ -1,4 +1,4 @@
-import { type MetricId, schema } from '@inferlens/core';
+import { type MetricId, schema } from '@inferlens/core/internal';
 import { parse, type Sample } from '@inferlens/prom-parse';
 import { startFakeTgi, startFakeVllm } from '@inferlens/testkit';
 import OpenAI from 'openai';

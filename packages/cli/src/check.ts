@@ -1,4 +1,4 @@
-import { schema } from '@inferlens/core';
+import { schema } from '@inferlens/core/internal';
 import { type MetricFamily, parse } from '@inferlens/prom-parse';
 import { type EngineVerdict, identify } from './engine.js';
 import { counterResets, type Finding, formatProblems } from './format.js';

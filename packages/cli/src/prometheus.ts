@@ -1,4 +1,4 @@
-import { fetchText } from '@inferlens/engine-source';
+import { fetchText } from '@inferlens/engine-source/internal';
 import { generateMixin, type MixinConfigInput, panelQueries, variables } from '@inferlens/mixin';
 import type { Finding } from './format.js';
 import { some } from './series.js';

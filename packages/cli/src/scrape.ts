@@ -1,4 +1,4 @@
-import { type FetchOutcome, fetchText } from '@inferlens/engine-source';
+import { type FetchOutcome, fetchText } from '@inferlens/engine-source/internal';
 import { UsageError } from './ui.js';
 
 export interface ScrapeOptions {

@@ -1,4 +1,4 @@
-import { type MetricId, schema } from '@inferlens/core';
+import { type MetricId, schema } from '@inferlens/core/internal';
 import {
   LLAMACPP_GAUGES,
   LLAMACPP_GENERATED,

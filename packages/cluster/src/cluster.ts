@@ -1,6 +1,6 @@
 /// <reference types="node" />
 import cluster, { type Worker } from 'node:cluster';
-import { CONTENT_TYPES, type Lens } from '@inferlens/core';
+import { CONTENT_TYPES, type Lens } from '@inferlens/core/internal';
 import { mergeExpositions, type WorkerText } from './merge.js';
 
 const ASK = 'inferlens:cluster:ask';

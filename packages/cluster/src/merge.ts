@@ -1,4 +1,4 @@
-import { formatValue, schema } from '@inferlens/core';
+import { formatValue, schema } from '@inferlens/core/internal';
 import { type MetricFamily, parse, type Sample } from '@inferlens/prom-parse';
 
 /** One worker's exposition (Prometheus text) and its id. */

@@ -1,6 +1,6 @@
 /// <reference types="node" />
 import { threadId } from 'node:worker_threads';
-import { CONTENT_TYPES, type Lens } from '@inferlens/core';
+import { CONTENT_TYPES, type Lens } from '@inferlens/core/internal';
 import { mergeExpositions, type WorkerText } from './merge.js';
 
 type Message =

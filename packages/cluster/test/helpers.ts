@@ -1,4 +1,4 @@
-import { schema } from '@inferlens/core';
+import { schema } from '@inferlens/core/internal';
 import { parse } from '@inferlens/prom-parse';
 
 /** The sum of the samples of standard row `id` whose labels include `labels`. */

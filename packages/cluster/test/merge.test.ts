@@ -1,4 +1,4 @@
-import { createLens, schema } from '@inferlens/core';
+import { createLens, schema } from '@inferlens/core/internal';
 import { parse } from '@inferlens/prom-parse';
 import { describe, expect, it } from 'vitest';
 import { mergeExpositions } from '../src/index.js';

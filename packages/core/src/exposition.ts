@@ -63,6 +63,9 @@ const METRIC_PREFIX = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 /**
  * True when `prefix` can start a metric name (`[a-zA-Z_:][a-zA-Z0-9_:]*`). Check it at setup:
  * `render` throws on an invalid one.
+ *
+ * @example
+ * if (!isMetricPrefix('gw_')) throw new Error('bad prefix'); // then scrape(…, { prefix: 'gw_' })
  */
 export function isMetricPrefix(prefix: string): boolean {
   return typeof prefix === 'string' && METRIC_PREFIX.test(prefix);

@@ -1,34 +1,10 @@
-export type { ExpositionFormat, RenderOptions } from './exposition.js';
-export { CONTENT_TYPES, formatValue, isMetricPrefix, negotiate, render } from './exposition.js';
-export type { StreamOptions } from './exposition-stream.js';
-export { renderBytes, renderStream, renderTextStream } from './exposition-stream.js';
-export { ModelHandles } from './handles.js';
-export type {
-  EngineEventName,
-  EngineEvents,
-  EventSource,
-  Instrumentation,
-  InstrumentOptions,
-  RequestId,
-  SchedulerStats,
-} from './instrument.js';
-export { ENGINE_EVENTS, instrument, recordStats } from './instrument.js';
-export {
-  CUT_MARKER,
-  cutLabelValue,
-  DEFAULT_MAX_LABEL_VALUE_BYTES,
-} from './label-bound.js';
-export type { ExtraLabels } from './labels.js';
-export type {
-  ExtraLabelsOf,
-  LabelsOf,
-  LensOptions,
-  RequestOptions,
-  ScrapeResult,
-  ScrapeStream,
-} from './lens.js';
-export { createLens, Lens } from './lens.js';
-export type { MirroredHistogram, MirroredSeries, MirrorSource } from './mirror.js';
+// The application's door: what a server needs to record and expose the standard LLM metrics.
+// Everything between @inferlens packages lives in `@inferlens/core/internal` (no semver promise).
+export { isMetricPrefix } from './exposition.js';
+export type { EngineEvents, Instrumentation, InstrumentOptions } from './instrument.js';
+export { instrument } from './instrument.js';
+export type { Lens, LensOptions, RequestOptions } from './lens.js';
+export { createLens } from './lens.js';
 export type { ModelLoad } from './model-lifecycle.js';
 export {
   recordModelCacheLookup,
@@ -38,22 +14,8 @@ export {
 } from './model-lifecycle.js';
 export type { BucketCounts } from './quantile.js';
 export { histogramQuantile } from './quantile.js';
-export type { LabelScope, MetricDefinition, MetricId, MetricKind, Schema } from './schema/index.js';
-export {
-  LLM_LABELS,
-  labelNamesOf,
-  metricIds,
-  OTEL_LABELS,
-  SUMMARY_DEFAULTS,
-  schema,
-} from './schema/index.js';
-export type { Exemplar, Series } from './series.js';
-export { CounterSeries, GaugeSeries, HistogramSeries, SummarySeries } from './series.js';
-export type { SummaryWindow } from './sketch.js';
-export type { FamilySettings, StoreOptions, SummaryOptions } from './store.js';
-export { DEFAULT_SERIES_LIMIT, Family, OVERFLOW_LABEL, Store } from './store.js';
+export type { MetricId } from './schema/index.js';
+export type { Series } from './series.js';
 export type { TimeStreamOptions } from './stream.js';
 export { timeStream } from './stream.js';
-export { StreamOutcome } from './stream-outcome.js';
-export type { DropReason, FinishInfo, PromptUsage } from './tracker.js';
-export { RequestTracker } from './tracker.js';
+export type { FinishInfo, RequestTracker } from './tracker.js';

@@ -61,6 +61,12 @@ export interface EventSource {
   removeListener?(event: string, listener: Listener): unknown;
 }
 
+/**
+ * What {@link instrument} needs: the lens to record into, and how to read the engine's events.
+ *
+ * @example
+ * instrument(engine, { lens, model: 'llama-3-8b', eventNames: { tokens: 'token' } });
+ */
 export interface InstrumentOptions {
   lens: Lens;
   /** Model for events that carry none (default `unknown`). */
@@ -69,6 +75,13 @@ export interface InstrumentOptions {
   eventNames?: Partial<Record<EngineEventName, string>>;
 }
 
+/**
+ * What {@link instrument} returns: the requests in flight, and `stop()` to detach.
+ *
+ * @example
+ * const inst = instrument(engine, { lens });
+ * process.on('SIGTERM', () => inst.stop());
+ */
 export interface Instrumentation {
   /** Requests seen and not yet ended. */
   readonly inFlight: number;

@@ -12,12 +12,25 @@ import type { ExtraLabels } from './labels.js';
 import { type LLM_LABELS, type MetricId, metricIds, type Schema, schema } from './schema/index.js';
 import type { CounterSeries } from './series.js';
 import { type Family, Store, type StoreOptions } from './store.js';
-import { type DropReason, MAX_SKEW_MS, RequestTracker, type TrackerContext } from './tracker.js';
+import {
+  DROP_REASONS,
+  type DropReason,
+  MAX_SKEW_MS,
+  RequestTracker,
+  type TrackerContext,
+} from './tracker.js';
 
 declare const performance: { now(): number };
 declare function setInterval(fn: () => void, ms: number): unknown;
 declare function clearInterval(handle: unknown): void;
 
+/**
+ * Options of {@link createLens}; only `engine` is required. Bad values throw at setup, naming the
+ * option (`[@inferlens/core] requestTimeoutMs: …`).
+ *
+ * @example
+ * const lens = createLens({ engine: 'vllm', constLabels: { region: 'eu' }, seriesLimit: { default: 500 } });
+ */
 export interface LensOptions extends StoreOptions {
   /** Value of the `engine` label: `vllm`, `tgi`, or your engine's name. */
   engine: string;
@@ -136,20 +149,7 @@ export class Lens<X extends ExtraLabels = {}> {
     for (const id of LLM_IDS) for (const n of this.store.family(id).extraLabelNames) extra.add(n);
     this.#llmExtra = [...extra];
     const dropped = this.store.family('eventsDropped');
-    const reasons: DropReason[] = [
-      'unknown_id',
-      'duplicate',
-      'out_of_order',
-      'after_end',
-      'invalid_event',
-      'invalid_value',
-      'expired',
-      'stopped',
-      'listener_error',
-      'label_too_long',
-      'scrape_too_large',
-    ];
-    this.#drops = Object.fromEntries(reasons.map((r) => [r, dropped.series([r])])) as Record<
+    this.#drops = Object.fromEntries(DROP_REASONS.map((r) => [r, dropped.series([r])])) as Record<
       DropReason,
       CounterSeries
     >;

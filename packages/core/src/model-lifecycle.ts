@@ -44,7 +44,12 @@ export function recordModelLoad(lens: Lens, load: ModelLoad): void {
     .set(1);
 }
 
-/** A load that failed; `errorType` low-cardinality (`oom`, `not_found`, `timeout`). */
+/**
+ * A load that failed; `errorType` low-cardinality (`oom`, `not_found`, `timeout`).
+ *
+ * @example
+ * recordModelLoadFailure(lens, 'llama-3-70b', 'oom');
+ */
 export function recordModelLoadFailure(
   lens: Lens,
   model: string,
@@ -60,6 +65,9 @@ export function recordModelLoadFailure(
 /**
  * The model was unloaded: its memory and info series go (the load time and failure counts stay,
  * as history). Running and waiting gauges are the tracker's and are left alone.
+ *
+ * @example
+ * recordModelUnload(lens, 'llama-3-8b');
  */
 export function recordModelUnload(lens: Lens, model: string, engine?: string): void {
   const m = text(lens, model);
@@ -72,6 +80,9 @@ export function recordModelUnload(lens: Lens, model: string, engine?: string): v
 /**
  * A request for `model` found it loaded (`hit`) or had to load it (`miss`). One series lookup per
  * call; a server that counts per request can keep `lens.series('modelCacheLookups', …)` handles.
+ *
+ * @example
+ * recordModelCacheLookup(lens, 'llama-3-8b', models.has('llama-3-8b'));
  */
 export function recordModelCacheLookup(
   lens: Lens,

@@ -226,4 +226,10 @@ export class SummarySeries extends SeriesBase {
   }
 }
 
+/**
+ * One series of the lens's store: a counter, gauge, histogram or summary with its label values.
+ *
+ * @example
+ * for (const s of lens.store.family('requests').all() as Iterable<Series>) console.log(s.values);
+ */
 export type Series = CounterSeries | GaugeSeries | HistogramSeries | SummarySeries;

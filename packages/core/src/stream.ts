@@ -1,6 +1,12 @@
 import { StreamOutcome } from './stream-outcome.js';
 import type { FinishInfo, RequestTracker } from './tracker.js';
 
+/**
+ * How {@link timeStream} reads a chunk: how many outputs it carries, and what it says about the end.
+ *
+ * @example
+ * timeStream(r, stream, { tokens: (c) => (c.choices[0]?.delta?.content ? 1 : 0) });
+ */
 export interface TimeStreamOptions<T> {
   /**
    * Tokens a chunk carries. Chunks with 0 (a role-only delta, a keep-alive) time nothing. Default:

@@ -1,19 +1,26 @@
 import type { ModelHandles } from './handles.js';
 import type { CounterSeries } from './series.js';
 
-/** Why an event or tracker call was skipped; each is a `reason` of `inferlens_events_dropped_total`. */
-export type DropReason =
-  | 'unknown_id'
-  | 'duplicate'
-  | 'out_of_order'
-  | 'after_end'
-  | 'invalid_event'
-  | 'invalid_value'
-  | 'expired'
-  | 'stopped'
-  | 'listener_error'
-  | 'label_too_long'
-  | 'scrape_too_large';
+/**
+ * Why an event or tracker call was skipped: the `reason` values of `inferlens_events_dropped_total`,
+ * in the order the lens creates their series. The one list; the type is read from it.
+ */
+export const DROP_REASONS = [
+  'unknown_id',
+  'duplicate',
+  'out_of_order',
+  'after_end',
+  'invalid_event',
+  'invalid_value',
+  'expired',
+  'stopped',
+  'listener_error',
+  'label_too_long',
+  'scrape_too_large',
+] as const;
+
+/** One of {@link DROP_REASONS}. */
+export type DropReason = (typeof DROP_REASONS)[number];
 
 /** What a tracker needs from its lens: a clock, the set of live requests, the drop counters. */
 export interface TrackerContext {
@@ -30,6 +37,12 @@ export interface TrackerContext {
   drop(reason: DropReason): void;
 }
 
+/**
+ * How a request ended, as far as the engine says: finish reason and token counts.
+ *
+ * @example
+ * lens.request({ model: 'llama-3-8b' }).finish({ finishReason: 'length', promptTokens: 812, cachedTokens: 512 });
+ */
 export interface FinishInfo {
   /** `stop`, `length`, `abort`, … (default `stop`). */
   finishReason?: string;

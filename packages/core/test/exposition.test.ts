@@ -1,7 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { describe, expect, it } from 'vitest';
-import { CONTENT_TYPES, negotiate, render, type Series } from '../src/index.js';
+import { CONTENT_TYPES, negotiate, render, type Series } from '../src/internal.js';
 import { manualLens, samples } from './helpers.js';
 
 function busyLens() {

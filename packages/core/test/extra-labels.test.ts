@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { createLens, Store, schema } from '../src/index.js';
+import { createLens, Store, schema } from '../src/internal.js';
 
 const requests = schema.httpRequests.prometheus;
 const duration = schema.httpRequestDuration.prometheus;

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { EventEmitter as EventEmitter3 } from 'eventemitter3';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ENGINE_EVENTS, type EventSource, instrument } from '../src/index.js';
+import { ENGINE_EVENTS, type EventSource, instrument } from '../src/internal.js';
 import { manualLens } from './helpers.js';
 
 const dropped = (lens: ReturnType<typeof manualLens>['lens'], reason: string) =>

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CUT_MARKER, createLens, cutLabelValue } from '../src/index.js';
+import { CUT_MARKER, createLens, cutLabelValue } from '../src/internal.js';
 import { manualLens, samples } from './helpers.js';
 
 const utf8 = (s: string): number => new TextEncoder().encode(s).length;

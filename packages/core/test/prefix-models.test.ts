@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { isMetricPrefix, metricIds, render, schema } from '../src/index.js';
+import { isMetricPrefix, metricIds, render, schema } from '../src/internal.js';
 import { manualLens } from './helpers.js';
 
 /** A lens with a counter, a gauge, histograms, a summary and a mirrored engine series. */

@@ -5,7 +5,7 @@ import {
   type MetricDefinition,
   metricIds,
   schema,
-} from '../src/index.js';
+} from '../src/internal.js';
 
 const rows = Object.entries(schema) as [string, MetricDefinition][];
 

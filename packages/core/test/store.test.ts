@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createLens, Store } from '../src/index.js';
+import { createLens, Store } from '../src/internal.js';
 
 describe('Store', () => {
   it('folds label sets past the series limit into one overflow series and counts them', () => {

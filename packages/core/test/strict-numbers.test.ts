@@ -9,7 +9,7 @@ import {
   type RequestTracker,
   recordStats,
   timeStream,
-} from '../src/index.js';
+} from '../src/internal.js';
 import { manualLens, samples } from './helpers.js';
 
 /** Values nobody should pass where a number belongs, and some that are numbers but out of range. */

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { createLens, Store, SUMMARY_DEFAULTS, schema } from '../src/index.js';
+import { createLens, Store, SUMMARY_DEFAULTS, schema } from '../src/internal.js';
 import { manualLens } from './helpers.js';
 
 const NAME = schema.httpRequestDurationSummary.prometheus;

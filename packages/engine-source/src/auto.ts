@@ -12,6 +12,12 @@ export interface AutoTarget extends TargetOptions {
   engine?: string;
 }
 
+/**
+ * Options of {@link createAutoSource}: those of a source, with targets whose engine may be unknown.
+ *
+ * @example
+ * await createAutoSource([vllmAdapter, tgiAdapter()], { lens, targets: ['http://10.0.0.5:8000'] });
+ */
 export interface AutoSourceOptions extends Omit<EngineSourceOptions, 'targets'> {
   /** Targets; may be empty (discovery fills them in with `setTargets`). */
   targets: readonly (string | AutoTarget)[];
@@ -19,6 +25,12 @@ export interface AutoSourceOptions extends Omit<EngineSourceOptions, 'targets'> 
   redetectMs?: number;
 }
 
+/**
+ * A target's status in auto mode: the source's status, and what detection found.
+ *
+ * @example
+ * for (const t of auto.status()) console.log(t.target, t.engine, t.up);
+ */
 export interface AutoTargetStatus extends TargetStatus {
   detection: Detection;
 }

@@ -52,6 +52,9 @@ const nonEmpty = (v: unknown): boolean =>
  * A choice carries content when its delta has non-empty `content`, `reasoning_content`/`reasoning`
  * or `tool_calls`, or a completion has non-empty `text`; the first chunk's role-only delta
  * (`{"role":"assistant","content":""}`) carries none, so it never sets TTFT.
+ *
+ * @example
+ * readOpenAIChunk({ choices: [{ delta: { content: 'Hi' }, finish_reason: null }] }).tokens; // 1
  */
 export function readOpenAIChunk(chunk: unknown): ChunkReading {
   const r: ChunkReading = { tokens: 0, finish: undefined, error: undefined, final: false };

@@ -1,23 +1,19 @@
-import { type MetricId, metricIds } from '@inferlens/core';
+import { type MetricId, metricIds } from '@inferlens/core/internal';
 
 /**
- * Why part of a scrape was skipped; each is a `reason` of
- * `inferlens_source_series_dropped_total`. A skip never fails the scrape: the rest is kept.
+ * Why part of a scrape was skipped: the `reason` values of `inferlens_source_series_dropped_total`
+ * (the one list; the type is read from it). A skip never fails the scrape: the rest is kept.
  */
-export type DropReason =
-  | 'bad_line'
-  | 'bad_value'
-  | 'histogram_incomplete'
-  | 'bucket_mismatch'
-  | 'series_limit';
-
-export const DROP_REASONS: readonly DropReason[] = [
+export const DROP_REASONS = [
   'bad_line',
   'bad_value',
   'histogram_incomplete',
   'bucket_mismatch',
   'series_limit',
-];
+] as const;
+
+/** One of {@link DROP_REASONS}. */
+export type DropReason = (typeof DROP_REASONS)[number];
 
 /** Counts of one scrape's skips by reason. */
 export type Drops = Partial<Record<DropReason, number>>;

@@ -4,11 +4,11 @@ import {
   type MirroredHistogram,
   type MirroredSeries,
   schema,
-} from '@inferlens/core';
+} from '@inferlens/core/internal';
 
 import { addDrop, type Drops, ROW_ORDER, STANDARD_ROWS } from './drops.js';
 
-export type { MirroredHistogram, MirroredSeries, MirrorSource } from '@inferlens/core';
+export type { MirroredHistogram, MirroredSeries, MirrorSource } from '@inferlens/core/internal';
 
 /** Who a series belongs to: the model, the data-parallel rank, the row's own labels. */
 export interface SeriesKey {

@@ -2,6 +2,12 @@ import type { Lens, MetricId } from '@inferlens/core';
 import type { MirroredSeries, MirrorSource } from './snapshot.js';
 import { type EngineAdapter, type SourceError, Target, type TargetStatus } from './target.js';
 
+/**
+ * One engine server to scrape: its URL, and the model and labels of its series.
+ *
+ * @example
+ * const target: TargetOptions = { url: 'http://10.0.0.5:8000', model: 'llama-3-8b' };
+ */
 export interface TargetOptions {
   /** Base URL of the engine's HTTP server, e.g. `http://10.0.0.5:8000`. */
   url: string;
@@ -18,6 +24,13 @@ export interface TargetOptions {
   labels?: Record<string, string>;
 }
 
+/**
+ * Options of a source (`createVllmSource`, `createTgiSource`, …): the lens, the targets, and the
+ * limits of each scrape.
+ *
+ * @example
+ * createVllmSource({ lens, targets: [{ url: 'http://10.0.0.5:8000' }], timeoutMs: 2000 });
+ */
 export interface EngineSourceOptions {
   lens: Lens;
   /** Base URLs or target options; one per engine replica. */

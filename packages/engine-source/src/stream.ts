@@ -1,4 +1,4 @@
-import { type RequestTracker, StreamOutcome } from '@inferlens/core';
+import { type RequestTracker, StreamOutcome } from '@inferlens/core/internal';
 import {
   type ChunkReading,
   errorTypeOf,
@@ -22,6 +22,13 @@ const READERS: Readonly<Record<StreamProtocol, (chunk: unknown) => ChunkReading>
   llamacpp: readLlamacppEvent,
 };
 
+/**
+ * How {@link timeSse} and its siblings read a stream: the engine's event shape (`protocol`) and,
+ * `openai` by default.
+ *
+ * @example
+ * for await (const e of timeSse(r, res.body!, { protocol: 'tgi' })) console.log(e.data);
+ */
 export interface StreamTimingOptions {
   protocol?: StreamProtocol;
 }

@@ -1,4 +1,4 @@
-import type { CounterSeries, GaugeSeries, Lens } from '@inferlens/core';
+import type { CounterSeries, GaugeSeries, Lens } from '@inferlens/core/internal';
 import { parse } from '@inferlens/prom-parse';
 import { addDrop, DROP_REASONS, type DropReason, type Drops } from './drops.js';
 import {
@@ -66,6 +66,12 @@ export interface SourceError {
   message: string;
 }
 
+/**
+ * One target's health as the source last saw it: up, stale, last error, series mirrored.
+ *
+ * @example
+ * for (const t of source.status()) if (!t.up) console.warn(t.target, t.lastError?.reason);
+ */
 export interface TargetStatus {
   target: string;
   url: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { errorTypeOf, readOpenAIChunk, readTgiEvent } from '../src/index.js';
+import { errorTypeOf, readOpenAIChunk, readTgiEvent } from '../src/internal.js';
 
 const chat = (delta: unknown, finish: string | null = null) => ({
   object: 'chat.completion.chunk',

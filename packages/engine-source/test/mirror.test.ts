@@ -1,9 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createLens, type Lens, schema } from '@inferlens/core';
+import { createLens, type Lens, schema } from '@inferlens/core/internal';
 import { parse } from '@inferlens/prom-parse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEngineSource, type EngineAdapter, SnapshotBuilder } from '../src/index.js';
+import { createEngineSource, type EngineAdapter, SnapshotBuilder } from '../src/internal.js';
 import { sampleValue } from './samples.js';
 
 /** A snapshot as an engine source holds it after one scrape of target `a:8000`. */

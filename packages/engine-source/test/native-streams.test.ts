@@ -1,6 +1,6 @@
 import { createLens } from '@inferlens/core';
 import { describe, expect, it } from 'vitest';
-import { StreamTimer } from '../src/index.js';
+import { StreamTimer } from '../src/internal.js';
 import { sampleValue } from './samples.js';
 
 const sse = (events: unknown[], done = true) =>

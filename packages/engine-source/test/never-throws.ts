@@ -7,7 +7,7 @@ import {
   SampleIndex,
   SnapshotBuilder,
   type TargetContext,
-} from '../src/index.js';
+} from '../src/internal.js';
 
 const target: TargetContext = {
   name: 't',

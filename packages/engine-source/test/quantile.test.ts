@@ -1,7 +1,7 @@
 import { histogramQuantile } from '@inferlens/testkit';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { histogramDelta, quantileOf } from '../src/index.js';
+import { histogramDelta, quantileOf } from '../src/internal.js';
 
 describe('quantileOf', () => {
   it('agrees with testkit histogramQuantile (Prometheus semantics) on any histogram', () => {

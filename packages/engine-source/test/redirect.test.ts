@@ -1,7 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fetchText } from '../src/index.js';
+import { fetchText } from '../src/internal.js';
 
 /** A server that answers by path, remembering the headers of every request it got. */
 function serve(

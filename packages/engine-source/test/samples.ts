@@ -1,8 +1,8 @@
 /** Test helpers shared by the vllm and tgi tests: read standard rows out of an exposition. */
-import { type MetricId, render, Store, schema } from '@inferlens/core';
+import { type MetricId, render, Store, schema } from '@inferlens/core/internal';
 import { parse, type Sample } from '@inferlens/prom-parse';
 import { expect } from 'vitest';
-import type { Snapshot } from '../src/index.js';
+import type { Snapshot } from '../src/internal.js';
 
 /** The samples of one standard row in an exposition (`_bucket`/`_sum`/`_count` with `part`). */
 export function samplesOf(text: string, id: MetricId, part = ''): Sample[] {

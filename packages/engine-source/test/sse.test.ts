@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SseDecoder } from '../src/index.js';
+import { SseDecoder } from '../src/internal.js';
 
 const encode = (s: string) => new TextEncoder().encode(s);
 

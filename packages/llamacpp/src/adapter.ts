@@ -3,7 +3,7 @@ import type {
   SampleIndex,
   SnapshotBuilder,
   TargetContext,
-} from '@inferlens/engine-source';
+} from '@inferlens/engine-source/internal';
 import { modelFromProps, modelOf, refreshModel } from './model.js';
 import {
   LLAMACPP_GAUGES,

@@ -1,21 +1,3 @@
-export type {
-  EngineSource,
-  EngineSourceOptions,
-  SseEvent,
-  StreamProtocol,
-  StreamTimingOptions,
-  TargetOptions,
-  TargetStatus,
-} from '@inferlens/engine-source';
-export {
-  readLlamacppEvent,
-  readOpenAIChunk,
-  SseDecoder,
-  StreamTimer,
-  timeChunks,
-  timeSse,
-  timeSseBytes,
-} from '@inferlens/engine-source';
 export { llamacppAdapter, normalizeLlamacpp } from './adapter.js';
 export { modelFromModels, modelFromProps } from './model.js';
 export {

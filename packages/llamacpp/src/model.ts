@@ -1,4 +1,4 @@
-import type { TargetContext } from '@inferlens/engine-source';
+import type { TargetContext } from '@inferlens/engine-source/internal';
 
 /** The model name is re-read this often, to notice a restart with another model. */
 const MODEL_REFRESH_MS = 60_000;

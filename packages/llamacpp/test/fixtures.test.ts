@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { SampleIndex, SnapshotBuilder } from '@inferlens/engine-source';
+import { SampleIndex, SnapshotBuilder } from '@inferlens/engine-source/internal';
 import { parse } from '@inferlens/prom-parse';
 import { describe, expect, it } from 'vitest';
 import { modelFromModels, modelFromProps, normalizeLlamacpp } from '../src/index.js';

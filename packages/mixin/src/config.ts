@@ -1,4 +1,4 @@
-import { type MetricId, schema } from '@inferlens/core';
+import { type MetricId, schema } from '@inferlens/core/internal';
 
 /** Bad configuration fails loudly at generation, naming the package and the field. */
 export function fail(message: string): never {

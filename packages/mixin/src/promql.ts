@@ -1,4 +1,4 @@
-import { type MetricId, schema } from '@inferlens/core';
+import { type MetricId, schema } from '@inferlens/core/internal';
 
 /** A Prometheus recording rule. */
 export interface RecordingRule {

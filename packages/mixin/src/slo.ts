@@ -1,4 +1,4 @@
-import { type MetricId, schema } from '@inferlens/core';
+import { type MetricId, schema } from '@inferlens/core/internal';
 import type { LatencySlo, MixinConfig, Slos } from './config.js';
 import { fail } from './config.js';
 import { type AlertingRule, by, finite, leMatcher, metric, type RuleGroup, sel } from './promql.js';

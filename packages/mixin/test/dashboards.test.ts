@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Dashboard, Panel, RowPanel } from '@grafana/grafana-foundation-sdk/dashboard';
 import type { Dataquery } from '@grafana/grafana-foundation-sdk/prometheus';
-import { schema } from '@inferlens/core';
+import { schema } from '@inferlens/core/internal';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { defaultConfig, type MixinConfig, resolveConfig } from '../src/config.js';

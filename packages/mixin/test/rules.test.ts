@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { schema } from '@inferlens/core';
+import { schema } from '@inferlens/core/internal';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { ALERTS } from '../src/alerts.js';

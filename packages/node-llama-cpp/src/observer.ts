@@ -1,4 +1,4 @@
-import type { Lens, ModelHandles, RequestTracker } from '@inferlens/core';
+import type { Lens, ModelHandles, RequestTracker } from '@inferlens/core/internal';
 import type { LlamaContext, LlamaContextSequence } from 'node-llama-cpp';
 import { observeStrategy, type Step } from './strategies.js';
 

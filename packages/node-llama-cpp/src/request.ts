@@ -1,4 +1,4 @@
-import type { PromptUsage, RequestTracker } from '@inferlens/core';
+import type { PromptUsage, RequestTracker } from '@inferlens/core/internal';
 import type { LlamaContextSequence, Token } from 'node-llama-cpp';
 import { errorTypeOf, finishReasonOf, isAbortError } from './finish.js';
 import type { ContextObserver } from './observer.js';

@@ -1,4 +1,4 @@
-import type { ModelHandles } from '@inferlens/core';
+import type { ModelHandles } from '@inferlens/core/internal';
 import {
   LlamaCompletion,
   type LlamaContext,

@@ -1,4 +1,4 @@
-import type { ModelHandles } from '@inferlens/core';
+import type { ModelHandles } from '@inferlens/core/internal';
 import { InsufficientMemoryError, LlamaChatSession, LlamaCompletion } from 'node-llama-cpp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { instrumentLlama, loadModel } from '../src/index.js';

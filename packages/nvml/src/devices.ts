@@ -1,4 +1,4 @@
-import type { CounterSeries, GaugeSeries, Lens, MetricId } from '@inferlens/core';
+import type { CounterSeries, GaugeSeries, Lens, MetricId } from '@inferlens/core/internal';
 import type { NativeDevice } from './binding.js';
 import type { RowSpec } from './rows.js';
 

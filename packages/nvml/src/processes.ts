@@ -1,4 +1,4 @@
-import type { GaugeSeries, Lens } from '@inferlens/core';
+import type { GaugeSeries, Lens } from '@inferlens/core/internal';
 import type { NativeDevice } from './binding.js';
 import { removeSeries } from './devices.js';
 

@@ -1,4 +1,4 @@
-import type { GaugeSeries, Lens } from '@inferlens/core';
+import type { GaugeSeries, Lens } from '@inferlens/core/internal';
 import type { NativeDevice, NativeSample } from './binding.js';
 import { type DeviceRow, DeviceSeries, removeSeries } from './devices.js';
 import { ProcessSeries } from './processes.js';

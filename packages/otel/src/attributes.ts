@@ -4,7 +4,7 @@ import {
   type MirroredSeries,
   OTEL_LABELS,
   type Series,
-} from '@inferlens/core';
+} from '@inferlens/core/internal';
 import type { Attributes } from '@opentelemetry/api';
 
 /** Set on the series that collects label sets past a metric's limit, as sdk-metrics does. */

@@ -1,4 +1,4 @@
-import type { Family, MetricDefinition, MetricKind, Series, Store } from '@inferlens/core';
+import type { Family, MetricDefinition, MetricKind, Series, Store } from '@inferlens/core/internal';
 import { ValueType } from '@opentelemetry/api';
 import {
   AggregationTemporality,

@@ -1,4 +1,4 @@
-import type { MetricId, MirroredHistogram, MirroredSeries } from '@inferlens/core';
+import type { MetricId, MirroredHistogram, MirroredSeries } from '@inferlens/core/internal';
 import type { Attributes, HrTime } from '@opentelemetry/api';
 import type { DataPoint, Histogram } from '@opentelemetry/sdk-metrics';
 import type { Temporality } from './points.js';

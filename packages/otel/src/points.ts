@@ -1,4 +1,4 @@
-import type { CounterSeries, GaugeSeries, HistogramSeries, Series } from '@inferlens/core';
+import type { CounterSeries, GaugeSeries, HistogramSeries, Series } from '@inferlens/core/internal';
 import type { Attributes, HrTime } from '@opentelemetry/api';
 import type { DataPoint, Histogram } from '@opentelemetry/sdk-metrics';
 import { MirrorPoints } from './mirrored.js';

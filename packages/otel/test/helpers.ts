@@ -5,7 +5,7 @@ import {
   type Server,
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createLens, type Lens, schema } from '@inferlens/core';
+import { createLens, type Lens, schema } from '@inferlens/core/internal';
 import type { CollectionResult, MetricData } from '@opentelemetry/sdk-metrics';
 
 /**

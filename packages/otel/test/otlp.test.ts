@@ -1,4 +1,4 @@
-import { schema } from '@inferlens/core';
+import { schema } from '@inferlens/core/internal';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createOtlpReader, type OtlpPipeline } from '../src/index.js';

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { createLens, type MetricDefinition, schema } from '@inferlens/core';
+import { createLens, type MetricDefinition, schema } from '@inferlens/core/internal';
 import { ValueType } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {

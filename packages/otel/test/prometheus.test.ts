@@ -1,4 +1,4 @@
-import { schema } from '@inferlens/core';
+import { schema } from '@inferlens/core/internal';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createPrometheusExporter, type PrometheusPipeline } from '../src/index.js';
 import { close, listen, recordedLens, TTFT } from './helpers.js';

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { OTEL_LABELS } from '@inferlens/core';
+import { OTEL_LABELS } from '@inferlens/core/internal';
 import { describe, expect, it } from 'vitest';
 
 describe('README', () => {

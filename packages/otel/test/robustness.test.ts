@@ -1,4 +1,4 @@
-import { createLens, schema } from '@inferlens/core';
+import { createLens, schema } from '@inferlens/core/internal';
 import {
   AggregationTemporality,
   InMemoryMetricExporter,

@@ -1,4 +1,4 @@
-import { createLens, schema } from '@inferlens/core';
+import { createLens, schema } from '@inferlens/core/internal';
 import { describe, expect, it } from 'vitest';
 import { createMetricProducer } from '../src/index.js';
 import { metricsOf } from './helpers.js';

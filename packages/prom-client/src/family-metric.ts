@@ -5,7 +5,7 @@ import {
   OVERFLOW_LABEL,
   type Series,
   type Store,
-} from '@inferlens/core';
+} from '@inferlens/core/internal';
 import { mirroredSamples } from './mirrored.js';
 import { familyKey, OPENMETRICS, type RegistryLike } from './registry.js';
 

@@ -1,4 +1,4 @@
-import type { MetricKind, MirroredSeries } from '@inferlens/core';
+import type { MetricKind, MirroredSeries } from '@inferlens/core/internal';
 import type { SampleValue } from './family-metric.js';
 
 /**

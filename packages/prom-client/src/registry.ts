@@ -1,4 +1,4 @@
-import { CONTENT_TYPES } from '@inferlens/core';
+import { CONTENT_TYPES } from '@inferlens/core/internal';
 
 /**
  * The part of a prom-client `Registry` the bridge uses. Typed structurally so the bridge never

@@ -6,7 +6,7 @@ import {
   type RenderOptions,
   render,
   type ScrapeResult,
-} from '@inferlens/core';
+} from '@inferlens/core/internal';
 import { fail } from './errors.js';
 import { FamilyMetric } from './family-metric.js';
 import { familyKey, isRegistry, OPENMETRICS, type RegistryLike } from './registry.js';

@@ -1,4 +1,4 @@
-import { schema } from '@inferlens/core';
+import { schema } from '@inferlens/core/internal';
 import { AggregatorRegistry, Counter, Gauge, Registry, register } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { registerLens } from '../src/index.js';

@@ -1,4 +1,4 @@
-import { CONTENT_TYPES, schema } from '@inferlens/core';
+import { CONTENT_TYPES, schema } from '@inferlens/core/internal';
 import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { registerLens, scrapeWith } from '../src/index.js';

@@ -1,4 +1,4 @@
-import { createLens, schema } from '@inferlens/core';
+import { createLens, schema } from '@inferlens/core/internal';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { registerLens } from '../src/index.js';

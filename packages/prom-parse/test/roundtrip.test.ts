@@ -1,4 +1,4 @@
-import { createLens, schema } from '@inferlens/core';
+import { createLens, schema } from '@inferlens/core/internal';
 import fc from 'fast-check';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { describe, expect, it } from 'vitest';

@@ -5,7 +5,7 @@ import {
   type SeriesKey,
   type SnapshotBuilder,
   type TargetContext,
-} from '@inferlens/engine-source';
+} from '@inferlens/engine-source/internal';
 import type { Labels } from '@inferlens/prom-parse';
 import {
   SGLANG_CACHE_HIT_RATE,

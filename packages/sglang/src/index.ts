@@ -1,21 +1,3 @@
-export type {
-  EngineSource,
-  EngineSourceOptions,
-  SseEvent,
-  StreamProtocol,
-  StreamTimingOptions,
-  TargetOptions,
-  TargetStatus,
-} from '@inferlens/engine-source';
-export {
-  readOpenAIChunk,
-  readSglangEvent,
-  SseDecoder,
-  StreamTimer,
-  timeChunks,
-  timeSse,
-  timeSseBytes,
-} from '@inferlens/engine-source';
 export { normalizeSglang, sglangAdapter } from './adapter.js';
 export {
   SGLANG_CACHE_HIT_RATE,

@@ -2,7 +2,7 @@ import {
   createEngineSource,
   type EngineSource,
   type EngineSourceOptions,
-} from '@inferlens/engine-source';
+} from '@inferlens/engine-source/internal';
 import { sglangAdapter } from './adapter.js';
 
 /**

@@ -1,5 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { SampleIndex, SnapshotBuilder, type TargetContext } from '@inferlens/engine-source';
+import {
+  SampleIndex,
+  SnapshotBuilder,
+  type TargetContext,
+} from '@inferlens/engine-source/internal';
 import { parse } from '@inferlens/prom-parse';
 import { describe, expect, it } from 'vitest';
 import { normalizeSglang } from '../src/index.js';

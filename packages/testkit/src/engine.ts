@@ -1,4 +1,4 @@
-import type { EngineEventName, EngineEvents } from '@inferlens/core';
+import type { EngineEventName, EngineEvents } from '@inferlens/core/internal';
 import { EventEmitter } from 'eventemitter3';
 import { Generation } from './generation.js';
 import { type ResolvedOptions, resolveOptions, type SimulatedEngineOptions } from './options.js';

@@ -1,4 +1,4 @@
-import type { ModelHandles } from '@inferlens/core';
+import type { ModelHandles } from '@inferlens/core/internal';
 
 /**
  * Which llama.cpp server layout to write (`llama-server --metrics`; ggml-org/llama.cpp

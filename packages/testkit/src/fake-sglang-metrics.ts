@@ -1,4 +1,4 @@
-import type { HistogramSeries, ModelHandles } from '@inferlens/core';
+import type { HistogramSeries, ModelHandles } from '@inferlens/core/internal';
 import { pyFloat } from './fake-format.js';
 import { labels } from './fake-vllm-metrics.js';
 

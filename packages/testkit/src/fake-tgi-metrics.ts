@@ -1,4 +1,4 @@
-import type { EngineEvents, SchedulerStats } from '@inferlens/core';
+import type { EngineEvents, SchedulerStats } from '@inferlens/core/internal';
 import type { SimulatedEngine } from './engine.js';
 import { FakeHistogram, rustFloat } from './fake-format.js';
 

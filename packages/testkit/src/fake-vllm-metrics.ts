@@ -1,4 +1,4 @@
-import type { HistogramSeries, Lens, ModelHandles } from '@inferlens/core';
+import type { HistogramSeries, Lens, ModelHandles } from '@inferlens/core/internal';
 import { pyFloat } from './fake-format.js';
 
 /**

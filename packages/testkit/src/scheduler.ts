@@ -1,4 +1,4 @@
-import type { EngineEventName, EngineEvents } from '@inferlens/core';
+import type { EngineEventName, EngineEvents } from '@inferlens/core/internal';
 import { SimulatedEngineError } from './generation.js';
 import { KvCache } from './kv.js';
 import type { ResolvedOptions } from './options.js';

@@ -1,4 +1,4 @@
-import { createLens, type EngineEventName, instrument, type Lens } from '@inferlens/core';
+import { createLens, type EngineEventName, instrument, type Lens } from '@inferlens/core/internal';
 import {
   type Generation,
   SimulatedEngine,

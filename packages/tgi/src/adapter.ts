@@ -3,7 +3,7 @@ import type {
   SampleIndex,
   SnapshotBuilder,
   TargetContext,
-} from '@inferlens/engine-source';
+} from '@inferlens/engine-source/internal';
 import { readTgiInfo, type TgiInfo } from './info.js';
 import {
   TGI_ABORT_KIND,

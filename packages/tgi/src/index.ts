@@ -1,21 +1,3 @@
-export type {
-  EngineSource,
-  EngineSourceOptions,
-  SseEvent,
-  StreamProtocol,
-  StreamTimingOptions,
-  TargetOptions,
-  TargetStatus,
-} from '@inferlens/engine-source';
-export {
-  readOpenAIChunk,
-  readTgiEvent,
-  SseDecoder,
-  StreamTimer,
-  timeChunks,
-  timeSse,
-  timeSseBytes,
-} from '@inferlens/engine-source';
 export { normalizeTgi, tgiAdapter } from './adapter.js';
 export type { TgiInfo } from './info.js';
 export { readTgiInfo } from './info.js';

@@ -3,7 +3,7 @@ import {
   type MirroredHistogram,
   quantileOf,
   type SampleIndex,
-} from '@inferlens/engine-source';
+} from '@inferlens/engine-source/internal';
 import { TGI_TTFT_PROXY } from './names.js';
 
 /** TGI's dashboard computes its TTFT stat over `rate(…[10m])`. */

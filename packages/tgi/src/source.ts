@@ -2,7 +2,7 @@ import {
   createEngineSource,
   type EngineSource,
   type EngineSourceOptions,
-} from '@inferlens/engine-source';
+} from '@inferlens/engine-source/internal';
 import { tgiAdapter } from './adapter.js';
 import type { TgiInfo } from './info.js';
 

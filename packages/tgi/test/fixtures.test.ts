@@ -1,4 +1,8 @@
-import { SampleIndex, SnapshotBuilder, type TargetContext } from '@inferlens/engine-source';
+import {
+  SampleIndex,
+  SnapshotBuilder,
+  type TargetContext,
+} from '@inferlens/engine-source/internal';
 import { parse } from '@inferlens/prom-parse';
 import { readFixture, startFakeTgi } from '@inferlens/testkit';
 import { describe, expect, it } from 'vitest';

@@ -1,8 +1,8 @@
 import { createLens } from '@inferlens/core';
+import { StreamTimer, timeChunks, timeSse } from '@inferlens/engine-source/internal';
 import { readFixture, startFakeTgi } from '@inferlens/testkit';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { StreamTimer, timeChunks, timeSse } from '../src/index.js';
 
 const sample = readFixture(import.meta.url, 'tgi-generate-stream-sample.txt');
 let tgi: Awaited<ReturnType<typeof startFakeTgi>>;

@@ -5,7 +5,7 @@ import {
   type SeriesKey,
   type SnapshotBuilder,
   type TargetContext,
-} from '@inferlens/engine-source';
+} from '@inferlens/engine-source/internal';
 import type { Labels } from '@inferlens/prom-parse';
 import { VLLM_COUNTERS, VLLM_GAUGES, VLLM_HISTOGRAMS, VLLM_REQUEST_SUCCESS } from './names.js';
 

@@ -1,4 +1,4 @@
-import { SampleIndex, SnapshotBuilder } from '@inferlens/engine-source';
+import { SampleIndex, SnapshotBuilder } from '@inferlens/engine-source/internal';
 import { parse } from '@inferlens/prom-parse';
 import { readFixture } from '@inferlens/testkit';
 import { describe, expect, it } from 'vitest';

@@ -1,8 +1,8 @@
 import { createLens } from '@inferlens/core';
+import { SseDecoder, timeChunks, timeSse, timeSseBytes } from '@inferlens/engine-source/internal';
 import { startFakeVllm } from '@inferlens/testkit';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SseDecoder, timeChunks, timeSse, timeSseBytes } from '../src/index.js';
 
 let vllm: Awaited<ReturnType<typeof startFakeVllm>>;
 let client: OpenAI;

@@ -1,4 +1,4 @@
-import { fetchText } from '@inferlens/engine-source';
+import { fetchText } from '@inferlens/engine-source/internal';
 import { clientStats, compare } from '../load/compare.js';
 import { runLoad } from '../load/run.js';
 import { moved, readServer, type ServerView } from '../load/server.js';

@@ -1,4 +1,4 @@
-import { SseDecoder } from '@inferlens/engine-source';
+import { SseDecoder } from '@inferlens/engine-source/internal';
 
 export interface ChatRequest {
   url: string;

@@ -1,5 +1,5 @@
 import type { MetricId } from '@inferlens/core';
-import { histogramDelta, quantileOf } from '@inferlens/engine-source';
+import { histogramDelta, quantileOf } from '@inferlens/engine-source/internal';
 import { type MetricFamily, parse } from '@inferlens/prom-parse';
 import { identify } from '../engine.js';
 import { presentName, STANDARD } from '../standard.js';

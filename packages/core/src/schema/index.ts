@@ -31,6 +31,14 @@ export const schema = {
 } as const satisfies Record<string, MetricDefinition>;
 
 export type Schema = typeof schema;
+/**
+ * The id of one row of the metric schema (`'timeToFirstToken'`, `'httpRequests'`); every row, with
+ * its Prometheus name and labels, is in docs/reference/metrics.md.
+ *
+ * @example
+ * const id: MetricId = 'httpRequests';
+ * lens.series(id, { method: 'GET', route: '/v1/chat' }).inc();
+ */
 export type MetricId = keyof Schema;
 
 /** Labels that every `llm`-scope row carries first, in this order. */
