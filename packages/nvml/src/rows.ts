@@ -19,7 +19,7 @@ const fromKiB = (v: number): number => v * 1024;
 // dcgm-exporter divides bytes by 2^20 in integer arithmetic.
 const toMiB = (v: number): number => Math.floor(v / 1048576);
 
-/** Base-unit rows, labelled gpu, uuid, name (reference/nvml.md §2, "Suggestion"). */
+/** Base-unit rows, labelled gpu, uuid, name (docs/nvml.md, "Names other exporters use"). */
 export const DEVICE_ROWS: readonly RowSpec[] = [
   { field: 'utilGpu', id: 'gpuUtilization', convert: fromPercent },
   { field: 'utilMemory', id: 'gpuMemoryUtilization', convert: fromPercent },
