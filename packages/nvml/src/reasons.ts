@@ -15,7 +15,7 @@ export type UnavailableReason =
   | 'unsupported_platform'
   | 'closed';
 
-// nvmlReturn_t names (reference/nvml.md §1), for messages.
+// nvmlReturn_t names (docs/nvml.md, "Return codes and error classes"), for messages.
 const CODES: Readonly<Record<number, string>> = {
   1: 'UNINITIALIZED',
   2: 'INVALID_ARGUMENT',
