@@ -1,5 +1,5 @@
 // The slice of the NVML C ABI this addon uses, written from NVIDIA's own header as go-nvml vendors
-// it (gen/nvml/nvml.h, NVML 13.3.29; see ../shared/reference/nvml.md §1). Nothing here links
+// it (gen/nvml/nvml.h, NVML 13.3.29; see docs/nvml.md, "The C ABI"). Nothing here links
 // against NVIDIA: every function is looked up with dlsym at run time (nvml_lib.cc).
 #pragma once
 
