@@ -1,7 +1,7 @@
 // The sampler thread: one per Sampler, waiting on a condition variable for a request, running
 // SamplerCore::Run, and handing the sample to JS through a thread-safe function.
 //
-// Lifetime rules (reference/nvml.md §3):
+// Lifetime rules (docs/nvml.md, "Cost and threading"):
 //  - at most one sample in flight: a request while one runs is refused, never queued;
 //  - the thread is detached, so a call that never returns cannot hold up close() or exit;
 //  - the thread-safe function is unref'd, so a waiting sample never keeps the process alive;
