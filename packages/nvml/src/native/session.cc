@@ -1,6 +1,6 @@
 // Opening and closing an NVML session: load the library, init, enumerate devices once and keep
-// their handles and static strings for the session (reference/nvml.md §3: init once, read static
-// fields once).
+// their handles and static strings for the session (docs/nvml.md, "Cost and threading": init once,
+// read static fields once).
 #include <algorithm>
 #include <cstring>
 
