@@ -1,5 +1,5 @@
 // The reads of one sample. Every read is classified the way nvidia_gpu_exporter's NVML backend
-// does (reference/nvml.md §1, "Error classes"): lifecycle codes end the session, "absent" codes
+// does (docs/nvml.md, "Return codes and error classes"): lifecycle codes end the session, "absent" codes
 // leave the field out, anything else leaves it out and is reported.
 #include <chrono>
 #include <cmath>
