@@ -58,7 +58,7 @@ bool NvmlLib::Load(const std::string& path, std::string* error) {
   Bind(h, &pcie, "nvmlDeviceGetPcieThroughput");
   Bind(h, &migMode, "nvmlDeviceGetMigMode");
 
-  // The 535 trap (reference/nvml.md §1, nvitop PR 79/89): drivers 535.43–535.86 give `_v3` a
+  // The 535 trap (docs/nvml.md, "The process-list trap"; nvitop PR 79/89): drivers 535.43–535.86 give `_v3` a
   // 32-byte record without a version bump. nvitop's test: `_v3` and ConfComputeMemSizeInfo
   // exported while RunningProcessDetailList is not. Buffers are sized for 32 bytes either way.
   const struct {
