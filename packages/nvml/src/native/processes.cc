@@ -1,5 +1,5 @@
 // The compute-process list: the two-call protocol, and the record stride drivers changed without a
-// version bump (reference/nvml.md §1, "Process-list trap").
+// version bump (docs/nvml.md, "The process-list trap").
 #include <cmath>
 #include <cstring>
 
