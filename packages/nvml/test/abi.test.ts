@@ -10,7 +10,7 @@ const GIB = 1073741824;
 
 // The drivers a binary meets: NVML 13's symbol set; an old one without the _v2/V/_v3 calls and
 // InitWithFlags; 535.43-535.86 with 32-byte process records; and a symbol set that nvitop's
-// stride rule misreads (reference/nvml.md §1, "Process-list trap").
+// stride rule misreads (docs/nvml.md, "The process-list trap").
 const VARIANTS: { variant: FakeVariant; stride: number; reserved: boolean }[] = [
   { variant: 'current', stride: 24, reserved: true },
   { variant: 'legacy', stride: 16, reserved: false },
