@@ -1,6 +1,6 @@
 /*
  * A fake libnvidia-ml.so.1 for CPU-only tests: the symbols and struct layouts of NVML's header
- * (reference/nvml.md §1), deterministic values, and scenarios chosen by environment variables that
+ * (docs/nvml.md, "The C ABI"), deterministic values, and scenarios chosen by environment variables that
  * are read when a session opens (nvmlInit* with no session open):
  *
  *   FAKE_NVML_GPUS=n            devices (default 2; device 1 has no fan: NOT_SUPPORTED)
