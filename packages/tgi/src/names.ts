@@ -1,7 +1,7 @@
 import type { MetricId } from '@inferlens/core';
 
 /**
- * TGI's metric names (reference/engines-tgi.md §1, router at db931fcf; no name changed from
+ * TGI's metric names (docs/engines.md, "TGI", router at db931fcf; no name changed from
  * v0.9.0 to v3.3.7). TGI's exporter writes counters without `_total`; the `_total` spellings are
  * read too in case an intermediary re-exports them.
  */
