@@ -34,7 +34,7 @@ export interface FakeVllm extends FakeServer {
   readonly engines: readonly SimulatedEngine[];
 }
 
-/** vLLM's bucket families (buckets.py @139b1c3f, reference/engines-vllm.md §1.2). */
+/** vLLM's bucket families (buckets.py @139b1c3f; docs/engines.md, "vLLM", "Buckets"). */
 const REQUEST_LATENCY = [
   0.3, 0.5, 0.8, 1, 1.5, 2, 2.5, 5, 10, 15, 20, 30, 40, 50, 60, 120, 240, 480, 960, 1920, 7680,
 ];
