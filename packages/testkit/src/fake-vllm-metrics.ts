@@ -2,8 +2,8 @@ import type { HistogramSeries, Lens, ModelHandles } from '@inferlens/core/intern
 import { pyFloat } from './fake-format.js';
 
 /**
- * The exposition of a vLLM V1 server as prometheus_client writes it (reference/engines-vllm.md
- * §1): `vllm:` names, labels sorted by name, floats in Python's repr, counters as `<name>_total`
+ * The exposition of a vLLM V1 server as prometheus_client writes it (docs/engines.md,
+ * "vLLM", "Exposition"): `vllm:` names, labels sorted by name, floats in Python's repr, counters as `<name>_total`
  * followed by a `<name>_created` gauge family, the same for histograms. A test double: these
  * names are vLLM's wire format, written here independently of the adapter under test.
  */
@@ -140,7 +140,7 @@ const V1: readonly Row[] = [
   },
 ];
 
-/** The deprecated spellings (reference §1.4), reporting the same values as their successors. */
+/** The deprecated spellings (docs/engines.md, "Renames and removals"), reporting the same values as their successors. */
 const RENAMED: Readonly<Record<string, string>> = {
   'vllm:kv_cache_usage_perc': 'vllm:gpu_cache_usage_perc',
   'vllm:prefix_cache_queries': 'vllm:gpu_prefix_cache_queries',
