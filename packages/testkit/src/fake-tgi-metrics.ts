@@ -62,7 +62,7 @@ const HISTOGRAMS = [
 
 /**
  * TGI's router metrics recorded from a simulated engine's events, rendered as
- * metrics-exporter-prometheus 0.15 writes them (reference/engines-tgi.md §0–§2): counters without
+ * metrics-exporter-prometheus 0.15 writes them (docs/engines.md, "TGI"): counters without
  * `_total`, Rust float formatting (`le="0.00015000000000000001"`), labels before `le`, a blank
  * line between families, series that exist only after their first event, and
  * `tgi_request_skipped_tokens` as a summary. A test double, independent of the adapter.
