@@ -106,7 +106,7 @@ function describe(
       );
       const skipped = families.find((f) => f.name === 'tgi_request_skipped_tokens');
       if (chunking) evidence.push('tgi_batch_concat{reason="chunking"}: v2.4 or later');
-      // TGI has no TTFT histogram (engines-tgi reference §0); the mixin approximates it.
+      // TGI has no TTFT histogram (docs/engines.md, "TGI"); the mixin approximates it.
       evidence.push(
         `no TTFT histogram (TGI exports none): dashboards show the queue + prefill proxy ${schema.tgiTimeToFirstTokenProxy.prometheus}`,
       );
