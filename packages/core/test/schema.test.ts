@@ -96,7 +96,7 @@ describe('schema', () => {
   });
 
   it('uses the semconv bucket lists as a prefix and extends TTFT past 10 s', () => {
-    // Verbatim from the GenAI semconv (reference/otel-and-prom-client.md §1.2).
+    // Verbatim from the GenAI semconv (open-telemetry/semantic-conventions-genai, gen-ai-metrics.md).
     const semconvTtft = [
       0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0,
     ];
