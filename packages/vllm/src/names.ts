@@ -4,7 +4,7 @@ import type { MetricId } from '@inferlens/core';
  * vLLM's exposed names (the `_total` that prometheus_client appends included) mapped onto the
  * standard rows. Where vLLM renamed a metric, the current name comes first and the old one is
  * read only when the current one is absent, so versions that export both (0.9–0.11) do not count
- * twice. Source: reference/engines-vllm.md §1.1 (loggers.py @3168f587) and §1.4 (renames).
+ * twice. Source: docs/engines.md, "vLLM" (loggers.py @3168f587; "Renames and removals").
  */
 export const VLLM_GAUGES: readonly (readonly [MetricId, readonly string[]])[] = [
   ['requestsRunning', ['vllm:num_requests_running']],
