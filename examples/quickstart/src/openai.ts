@@ -1,5 +1,5 @@
 /**
- * The OpenAI chat-completions wire format as vLLM serves it (engines-vllm.md §4): the request
+ * The OpenAI chat-completions wire format as vLLM serves it (docs/engines.md, "vLLM", "Streaming"): the request
  * fields the quickstart honours, and builders for the response objects.
  */
 
