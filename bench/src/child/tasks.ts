@@ -1,7 +1,7 @@
 /**
  * The measurements `runChild` runs in a fresh process: `memory N` (N distinct model names through
- * the tracker, and N through a prom-client counter) and `alone N` (inferlens's renderBytes of N
- * label sets with no peer's series on the heap).
+ * the tracker, and N through a prom-client counter) and `alone N` (inferlens's streamed render and
+ * renderBytes of N label sets with no peer's series on the heap).
  */
 import { createLens, renderBytes } from '@inferlens/core/internal';
 import { Counter, Registry } from 'prom-client';
@@ -62,20 +62,32 @@ function memory(n: number): { ours: Growth; series: number; prom: Growth; promSe
   return { ours, series, prom, promSeries };
 }
 
-async function alone(n: number): Promise<{ cpuMs: number[] }> {
-  const { scrapers } = await import('../scrape/setup.js');
+async function alone(n: number): Promise<{ streamed: number[]; bytes: number[] }> {
+  const { scrapers, STREAMED } = await import('../scrape/setup.js');
   const s = await scrapers(n, false, false);
-  const cpuMs: number[] = [];
+  const streamed = s.contenders.find((c) => c.name === STREAMED)!;
+  const cpu = async (fn: () => Promise<number>): Promise<number> => {
+    const c0 = process.cpuUsage();
+    const bytes = await fn();
+    const c = process.cpuUsage(c0);
+    return bytes > 0 ? (c.user + c.system) / 1000 : Number.NaN;
+  };
+  const out = { streamed: [] as number[], bytes: [] as number[] };
   // Small sizes run often enough for the JIT to settle; the first half is warm-up.
   const rounds = n <= 10_000 ? 60 : 6;
   for (let r = 0; r < rounds; r++) {
-    const c0 = process.cpuUsage();
-    let bytes = 0;
-    for (const c of renderBytes(s.store)) bytes += c.byteLength;
-    const c = process.cpuUsage(c0);
-    if (r >= rounds / 2 && bytes > 0) cpuMs.push((c.user + c.system) / 1000);
+    const a = await cpu(streamed.fn);
+    const b = await cpu(async () => {
+      let bytes = 0;
+      for (const c of renderBytes(s.store)) bytes += c.byteLength;
+      return bytes;
+    });
+    if (r >= rounds / 2) {
+      out.streamed.push(a);
+      out.bytes.push(b);
+    }
   }
-  return { cpuMs };
+  return out;
 }
 
 const [task, arg] = process.argv.slice(2);

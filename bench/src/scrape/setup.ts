@@ -11,6 +11,7 @@ import {
   render,
   renderBytes,
   renderStream,
+  renderTextStream,
   type Store,
   schema,
 } from '@inferlens/core/internal';
@@ -40,7 +41,44 @@ export interface Scrapers {
   store: Store;
   contenders: { name: string; fn: ToBytes }[];
   handlers: { name: string; handle: Handler }[];
+  /**
+   * The longest synchronous slice of each scrape the timed handler served, in ms, timed inside
+   * the renderer (`onSlice`); the caller empties it.
+   */
+  slices: number[];
   close(): Promise<void>;
+}
+
+/** Names of the rows the suites hold to the targets. */
+export const STREAMED = 'inferlens renderTextStream(), each chunk encoded as a socket write does';
+export const TIMED_HANDLER = 'inferlens renderTextStream() to the socket, slices timed';
+
+/**
+ * What a Node socket does with a string chunk: encode it as UTF-8 into memory of its own, which it
+ * frees once the bytes are sent (here one buffer, reused).
+ */
+function socketEncoder(): (chunk: string) => number {
+  let buf = Buffer.allocUnsafeSlow(256 * 1024);
+  return (chunk) => {
+    if (chunk.length * 3 > buf.length) buf = Buffer.allocUnsafeSlow(chunk.length * 3);
+    return buf.write(chunk);
+  };
+}
+
+/**
+ * The stream written to a response as @inferlens/express writes it (waiting for \`drain\`, stopping
+ * when the client goes away), with each slice's time kept.
+ */
+async function writeTimed(res: ServerResponse, body: AsyncIterable<string>): Promise<void> {
+  let closed = false;
+  res.on('close', () => {
+    closed = true;
+  });
+  for await (const chunk of body) {
+    if (closed) break;
+    if (!res.write(chunk)) await new Promise((resolve) => res.once('drain', resolve));
+  }
+  res.end();
 }
 
 /** Sum of chunk lengths: the chunks are what goes to the socket. */
@@ -89,7 +127,16 @@ export async function scrapers(
     );
   }
   const serializer = new PrometheusSerializer();
+  const encode = socketEncoder();
   const contenders: { name: string; fn: ToBytes }[] = [
+    {
+      name: STREAMED,
+      fn: async () => {
+        let n = 0;
+        for await (const c of renderTextStream(store)) n += encode(c);
+        return n;
+      },
+    },
     { name: 'inferlens renderBytes() (one call)', fn: async () => total(renderBytes(store)) },
     {
       name: 'inferlens renderStream() (sliced)',
@@ -115,7 +162,21 @@ export async function scrapers(
         Buffer.from(serializer.serialize((await o.exporter.collect()).resourceMetrics)).byteLength,
     });
   const endpoints = inferlensEndpoints({ lens });
+  const slices: number[] = [];
   const handlers: { name: string; handle: Handler }[] = [
+    {
+      name: TIMED_HANDLER,
+      handle: (_req, res) => {
+        res.setHeader('content-type', 'text/plain; version=0.0.4; charset=utf-8');
+        let longest = 0;
+        const onSlice = (ms: number): void => {
+          longest = Math.max(longest, ms);
+        };
+        void writeTimed(res, renderTextStream(store, 'prometheus', { onSlice })).then(() =>
+          slices.push(longest),
+        );
+      },
+    },
     {
       name: 'inferlens /metrics (@inferlens/express, sliced and streamed)',
       handle: (req, res) => endpoints(req as never, res as never),
@@ -148,6 +209,7 @@ export async function scrapers(
     store,
     contenders,
     handlers,
+    slices,
     close: async () => {
       await o?.provider.shutdown();
     },

@@ -12,11 +12,11 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createLens, instrument } from '@inferlens/core';
 import { SimulatedEngine } from '@inferlens/testkit';
-import { type Handler, scrapers } from '../scrape/setup.js';
+import { type Handler, scrapers, TIMED_HANDLER } from '../scrape/setup.js';
 
 const SIZES = [
-  { size: 10_000, rounds: 3, otel: true },
-  { size: 100_000, rounds: 3, otel: false },
+  { size: 10_000, rounds: 7, otel: true },
+  { size: 100_000, rounds: 5, otel: false },
 ];
 const STREAMS = 64;
 const OURS = 'inferlens /metrics (@inferlens/express, sliced and streamed)';
@@ -102,21 +102,33 @@ export async function run(): Promise<{ title: string; table: string; notes: stri
     }));
     const stalls: Stall[][] = list.map(() => []);
     for (const c of list) await c.fn(); // warm-up
+    s.slices.length = 0;
     for (let r = 0; r < rounds; r++)
       for (let k = 0; k < list.length; k++) {
         const i = (k + r) % list.length;
         stalls[i]!.push(await window(list[i]!.fn));
       }
+    const label = size.toLocaleString('en-US');
     list.forEach((c, i) => {
       const max = median(stalls[i]!.map((x) => x.max));
       const worst = Math.max(...stalls[i]!.map((x) => x.max));
+      const timed = c.name === TIMED_HANDLER;
+      const slice = timed
+        ? `${median(s.slices).toFixed(1)} ms / ${Math.max(...s.slices).toFixed(1)} ms`
+        : '–';
       rows.push(
-        `| ${size.toLocaleString('en-US')} | ${c.name} | ${max.toFixed(1)} ms | ${worst.toFixed(1)} ms | ${median(stalls[i]!.map((x) => x.p99)).toFixed(1)} ms |`,
+        `| ${label} | ${c.name} | ${max.toFixed(1)} ms | ${worst.toFixed(1)} ms | ${median(stalls[i]!.map((x) => x.p99)).toFixed(1)} ms | ${slice} |`,
       );
       if (c.name === OURS)
         notes.push(
-          `${worst <= 5 ? 'MET' : 'MISSED'}: scrape of ${size.toLocaleString('en-US')} label sets under load, longest event-loop stall ${worst.toFixed(1)} ms over ${rounds} scrapes (target ≤ 5 ms)`,
+          `${worst <= 5 ? 'MET' : 'MISSED'}: scrape of ${label} label sets under load, longest event-loop delay ${max.toFixed(1)} ms (median of ${rounds} scrapes), ${worst.toFixed(1)} ms worst (target ≤ 5 ms)`,
         );
+      if (timed) {
+        const longest = Math.max(...s.slices);
+        notes.push(
+          `${longest <= 5 ? 'MET' : 'MISSED'}: scrape of ${label} label sets under load, longest synchronous slice of the render ${median(s.slices).toFixed(1)} ms (median of ${s.slices.length} scrapes), ${longest.toFixed(1)} ms worst (target ≤ 5 ms)`,
+        );
+      }
     });
     client.close();
     server.close();
@@ -127,13 +139,13 @@ export async function run(): Promise<{ title: string; table: string; notes: stri
   engine.close();
   notes.push(
     `No scrape: the longest delay over 300 ms of the same load was ${idle.max.toFixed(1)} ms (p99 ${idle.p99.toFixed(1)} ms); the engine's own step callbacks and the tracker are in that figure and in every row.`,
-    `${STREAMS} requests stream at once (continuous batching, about 30 tokens/s each) and are replaced as they finish; each scrape is a client in its own process (started once) reading \`/metrics\` from a node:http server in this one, so the figures include writing to the socket. The delay monitor's 1 ms resolution and timer lateness put about 1 ms on every figure.`,
+    `${STREAMS} requests stream at once (continuous batching, about 30 tokens/s each) and are replaced as they finish; each scrape is a client in its own process (started once) reading \`/metrics\` from a node:http server in this one, so the figures include writing to the socket. The delay monitor's 1 ms resolution and timer lateness put about 1 ms on every figure. The render slice is timed inside the renderer (from the end of one event-loop turn to the hand-out of that slice's chunks; a garbage collection or the OS running another process in that span counts); the delay is what timers saw, the engine's own work, collections and this shared machine's other jobs included.`,
   );
   return {
     title: 'One scrape under load: the longest event-loop stall',
     table: [
-      '| label sets | case | longest stall (median of scrapes) | worst scrape | p99 delay |',
-      '|---:|---|---:|---:|---:|',
+      '| label sets | case | longest stall (median of scrapes) | worst scrape | p99 delay | longest render slice (median / worst) |',
+      '|---:|---|---:|---:|---:|---:|',
       ...rows,
     ].join('\n'),
     notes,
