@@ -60,7 +60,7 @@ const V1: readonly Row[] = [
     read: (h) => h.promptTokens.value,
   },
   {
-    // V1 only (engines-vllm notes): prompt tokens served from the local or external prefix cache.
+    // V1 only (docs/engines.md, "vLLM"): prompt tokens served from the local or external prefix cache.
     name: 'vllm:prompt_tokens_cached',
     kind: 'counter',
     help: 'Number of cached prompt tokens (local + external).',
