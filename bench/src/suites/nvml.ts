@@ -102,7 +102,7 @@ export async function run(): Promise<{ title: string; table: string; notes: stri
     rows.push(await spawnRow('spawning nvidia-smi --query-gpu (all GPUs)', 'nvidia-smi', args, 30));
   } else {
     notes.push(
-      'nvidia-smi is not installed here (no GPU on this machine), so it has no row; published figures put one `nvidia-smi --query-gpu` run at 7–100 ms, seconds on a GPU without persistence mode (reference/nvml.md §3).',
+      'nvidia-smi is not installed here (no GPU on this machine), so it has no row; published figures put one `nvidia-smi --query-gpu` run at 7–100 ms, seconds on a GPU without persistence mode (docs/nvml.md, "Cost and threading").',
     );
     rows.push(
       await spawnRow('spawning /bin/true (floor of any nvidia-smi spawn)', 'true', [], 100),
@@ -111,7 +111,7 @@ export async function run(): Promise<{ title: string; table: string; notes: stri
   const p50 = percentile(full.blocked, 50);
   notes.push(
     `${p50 <= 50_000 ? 'MET' : 'MISSED'}: JS-thread time per sample of 8 GPUs, p50 ${formatNs(p50)} (target ≤ 50 µs).`,
-    'The fake library answers at once; a real driver spends ~0.1–0.4 ms per call (reference/nvml.md §3) on the sampler thread, which adds to the whole sample, not to the JS thread. PCIe throughput (opt-in) adds 40 ms per GPU there.',
+    'The fake library answers at once; a real driver spends ~0.1–0.4 ms per call (docs/nvml.md) on the sampler thread, which adds to the whole sample, not to the JS thread. PCIe throughput (opt-in) adds 40 ms per GPU there.',
   );
   const table = [
     '| case | JS thread blocked p50 | p99 | sampler thread p50 | ask → stored p50 | p99 | |',
