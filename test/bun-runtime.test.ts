@@ -1,9 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { schema } from '@inferlens/core/internal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSamples, type Sample, total } from './helpers/exposition.js';
+import { type SpawnedServer, spawnServer } from './helpers/spawn-server.js';
 
 /**
  * The @inferlens/hono middleware on a second runtime: test/bun/server.ts runs under Bun (the
@@ -14,28 +14,10 @@ const BUN = fileURLToPath(new URL('./node_modules/.bin/bun', import.meta.url));
 const SERVER = fileURLToPath(new URL('./bun/server.ts', import.meta.url));
 const name = (id: keyof typeof schema) => schema[id].prometheus;
 
-async function startBun(): Promise<{ url: string; child: ChildProcess; output: () => string }> {
+async function startBun(): Promise<SpawnedServer> {
   if (!existsSync(BUN))
     throw new Error(`no bun at ${BUN}: run pnpm install (bun is a devDependency of test/)`);
-  const child = spawn(BUN, [SERVER], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout?.on('data', (d) => (output += d));
-  child.stderr?.on('data', (d) => (output += d));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`bun did not start in 15 s:\n${output}`)),
-      15_000,
-    );
-    child.once('exit', (code) => reject(new Error(`bun exited with ${code}:\n${output}`)));
-    child.stdout?.on('data', () => {
-      const m = /listening on (http:\/\/\S+)/.exec(output);
-      if (m?.[1]) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-  });
-  return { url, child, output: () => output };
+  return spawnServer('bun', BUN, [SERVER], process.env, 15_000);
 }
 
 async function scrape(url: string): Promise<Sample[]> {

@@ -75,6 +75,10 @@ function endWithBody(c: Context, ex: Exchange<Context>): void {
   if (body === null || c.req.method === 'HEAD') return ex.end(res.status, false);
   const wrapped = wrapResponseBody(ex, body, res.status) as unknown as ReadableStream<Uint8Array>;
   c.res = new Response(wrapped, res);
+  // workerd stops pulling the body of a client that left but never cancels it; with the
+  // `enable_request_signal` flag it aborts the request's signal instead. Once the body has ended
+  // (Deno aborts the signal then too) this second end is ignored.
+  c.req.raw.signal?.addEventListener('abort', () => ex.end(res.status, true), { once: true });
 }
 
 /**
