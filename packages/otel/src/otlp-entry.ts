@@ -1,5 +1,7 @@
-// `@inferlens/otel/otlp`: the OTLP door, without exporter-prometheus (nor node:http), so a bundle
-// for Workers or the browser stays small. Everything here is also exported from the main door.
+// `@inferlens/otel/otlp`: push over OTLP/HTTP through `@opentelemetry/exporter-metrics-otlp-http`,
+// an optional peer that the app installs. No exporter-prometheus and no node:http on this path, so
+// a bundle for Workers or the browser stays small. The producer's names are here too, so an
+// OTLP-only app needs one import line.
 export { OPERATION_ATTRIBUTE, OVERFLOW_ATTRIBUTE } from './attributes.js';
 export type { OtlpPipeline, OtlpReaderOptions } from './otlp.js';
 export { createOtlpReader } from './otlp.js';

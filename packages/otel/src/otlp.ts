@@ -1,15 +1,19 @@
 import type { Lens } from '@inferlens/core';
-import {
-  AggregationTemporalityPreference,
-  OTLPMetricExporter,
-} from '@opentelemetry/exporter-metrics-otlp-http';
+import type { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { fail } from './errors.js';
+import { loadPeer, usePeer } from './peer.js';
 import {
   createMetricProducer,
   type LensMetricProducer,
   type MetricProducerOptions,
 } from './producer.js';
+
+// An optional peer: `@inferlens/otel` alone does not install it (see peer.ts).
+const exporterOtlpHttp = await loadPeer(
+  '@opentelemetry/exporter-metrics-otlp-http',
+  () => import('@opentelemetry/exporter-metrics-otlp-http'),
+);
 
 export interface OtlpReaderOptions extends MetricProducerOptions {
   /**
@@ -68,6 +72,10 @@ export function createOtlpReader(lens: Lens, options: OtlpReaderOptions = {}): O
     fail('intervalMs: must be a positive number');
   if (!(Number.isFinite(timeoutMs) && timeoutMs > 0 && timeoutMs <= intervalMs))
     fail('timeoutMs: must be a positive number no larger than intervalMs');
+  const { AggregationTemporalityPreference, OTLPMetricExporter } = usePeer(
+    exporterOtlpHttp,
+    'createOtlpReader',
+  );
   const producer = createMetricProducer(lens, {
     operationName,
     resource,

@@ -1,13 +1,20 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Lens } from '@inferlens/core';
-import { type ExporterConfig, PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+import type { ExporterConfig, PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { fail } from './errors.js';
+import { loadPeer, usePeer } from './peer.js';
 import {
   createMetricProducer,
   type LensMetricProducer,
   type MetricProducerOptions,
 } from './producer.js';
+
+// An optional peer: `@inferlens/otel` alone does not install it (see peer.ts).
+const exporterPrometheus = await loadPeer(
+  '@opentelemetry/exporter-prometheus',
+  () => import('@opentelemetry/exporter-prometheus'),
+);
 
 export interface PrometheusExporterOptions extends Omit<MetricProducerOptions, 'temporality'> {
   /** Port of the exporter's own server (default 9464 or `OTEL_EXPORTER_PROMETHEUS_PORT`). */
@@ -74,6 +81,7 @@ export function createPrometheusExporter(
     fail('host: must be a non-empty string');
   if (endpoint !== undefined && (typeof endpoint !== 'string' || endpoint === ''))
     fail('endpoint: must be a path such as "/metrics"');
+  const { PrometheusExporter } = usePeer(exporterPrometheus, 'createPrometheusExporter');
   const producer = createMetricProducer(lens, { operationName, resource, hookTimeoutMs });
   // The server is started below rather than by the constructor, whose listen error would only
   // reach the diag logger.

@@ -1,7 +1,7 @@
 import { schema } from '@inferlens/core/internal';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createOtlpReader, type OtlpPipeline } from '../src/index.js';
+import { createOtlpReader, type OtlpPipeline } from '../src/otlp-entry.js';
 import {
   attachEngine,
   close,

@@ -1,6 +1,6 @@
 import { schema } from '@inferlens/core/internal';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createPrometheusExporter, type PrometheusPipeline } from '../src/index.js';
+import { createPrometheusExporter, type PrometheusPipeline } from '../src/prometheus-entry.js';
 import { close, listen, recordedLens, TTFT } from './helpers.js';
 
 const cleanups: (() => Promise<void>)[] = [];
