@@ -3,4 +3,10 @@ import { packageConfig } from '../../tsup.shared';
 
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 
-export default packageConfig({ define: { __INFERLENS_HTTP_VERSION__: JSON.stringify(version) } });
+// Two doors: the application's (`.`) and the adapters' (`./internal`), sharing one copy of each
+// module in ESM and CJS alike.
+export default packageConfig({
+  entry: ['src/index.ts', 'src/internal.ts'],
+  splitting: true,
+  define: { __INFERLENS_HTTP_VERSION__: JSON.stringify(version) },
+});

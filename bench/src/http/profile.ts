@@ -59,7 +59,7 @@ export const INFERLENS: Subject = {
   // The response and request wrappers of `packages/http/src/node.ts`.
   wraps: (f) =>
     /\/packages\/http\/(src|dist)\//.test(f.url) &&
-    ['write', 'end', 'emit', 'push'].includes(f.functionName),
+    /(^|\.)(write|end|push)$/.test(f.functionName),
 };
 
 /** A peer: the npm packages it is made of (prom-client included). */

@@ -4,7 +4,7 @@ import {
   Endpoints,
   pathOf,
   writeChunks,
-} from '@inferlens/http';
+} from '@inferlens/http/internal';
 import { PKG } from './pkg.js';
 import { type ExpressRequest, type ExpressResponse, header, type NextFunction } from './types.js';
 

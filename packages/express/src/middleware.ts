@@ -1,5 +1,5 @@
 import type { Lens } from '@inferlens/core';
-import { type AdapterOptions, createAdapter, trackNodeRequest } from '@inferlens/http';
+import { type AdapterOptions, createAdapter, trackNodeRequest } from '@inferlens/http/internal';
 import { serveEndpoint } from './endpoints.js';
 import { PKG } from './pkg.js';
 import type { ExpressRequest, ExpressResponse, NextFunction } from './types.js';
@@ -24,6 +24,17 @@ function expressRoute(req: ExpressRequest): string | undefined {
   const path = req.route?.path;
   if (path === undefined) return undefined;
   return (req.baseUrl ?? '') + (typeof path === 'string' ? path : String(path));
+}
+
+/**
+ * Express's own per-request storage, `res.locals` (a request reaches it through `req.res`),
+ * where the request's exchange is found by the wrappers on Express's response prototype (see
+ * `@inferlens/http`'s README, "How it works"). Express creates it before any middleware runs.
+ */
+function expressLocals(reqOrRes: object): object | undefined {
+  const o = reqOrRes as { locals?: unknown; res?: { locals?: unknown } };
+  const locals = o.locals ?? o.res?.locals;
+  return typeof locals === 'object' && locals !== null ? locals : undefined;
 }
 
 /**
@@ -53,7 +64,16 @@ export function inferlens(options: InferlensOptions = {}): InferlensMiddleware {
     } catch {
       // A request whose fields throw is not an endpoint request; it goes on to the app.
     }
-    trackNodeRequest(recorder, req, req, res, req.method, req.originalUrl ?? req.url);
+    trackNodeRequest(
+      recorder,
+      req,
+      req,
+      res,
+      req.method,
+      req.originalUrl ?? req.url,
+      undefined,
+      expressLocals,
+    );
     next();
   };
   return Object.assign(middleware, { lens });

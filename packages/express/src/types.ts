@@ -1,4 +1,4 @@
-import type { NodeRequestLike, NodeResponseLike } from '@inferlens/http';
+import type { NodeRequestLike, NodeResponseLike } from '@inferlens/http/internal';
 
 /**
  * The parts of an Express request the middleware reads. Structural, so it fits Express 4 and 5

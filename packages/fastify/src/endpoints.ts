@@ -1,5 +1,9 @@
 import { Readable } from 'node:stream';
-import { type EndpointOptions, type Endpoints, Endpoints as EndpointsClass } from '@inferlens/http';
+import {
+  type EndpointOptions,
+  type Endpoints,
+  Endpoints as EndpointsClass,
+} from '@inferlens/http/internal';
 import type { FastifyInstance, FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { PKG } from './pkg.js';

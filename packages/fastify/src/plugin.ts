@@ -1,5 +1,5 @@
 import type { Lens } from '@inferlens/core';
-import { type AdapterOptions, createAdapter, trackNodeRequest } from '@inferlens/http';
+import { type AdapterOptions, createAdapter, trackNodeRequest } from '@inferlens/http/internal';
 import type { FastifyInstance, FastifyPluginCallback, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { routeEndpoints } from './endpoints.js';

@@ -4,7 +4,7 @@ import {
   type EndpointOptions,
   type Endpoints,
   Endpoints as EndpointsClass,
-} from '@inferlens/http';
+} from '@inferlens/http/internal';
 import type { Context, MiddlewareHandler } from 'hono';
 import { PKG } from './pkg.js';
 

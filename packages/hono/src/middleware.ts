@@ -9,7 +9,7 @@ import {
   type NodeResponseLike,
   wrapRequestBody,
   wrapResponseBody,
-} from '@inferlens/http';
+} from '@inferlens/http/internal';
 import type { Context, MiddlewareHandler } from 'hono';
 import { matchedRoutes } from 'hono/route';
 import { serveEndpoint } from './endpoints.js';

@@ -1,6 +1,8 @@
-import { byteLength } from './bytes.js';
 import type { Exchange } from './exchange.js';
+import { countRequestBody, countResponseBody, type RequestStorage } from './patch.js';
 import type { HttpRecorder } from './recorder.js';
+
+export type { RequestStorage } from './patch.js';
 
 /** The parts of `http.IncomingMessage` the tracker touches. */
 export interface NodeRequestLike {
@@ -20,49 +22,6 @@ export interface NodeResponseLike {
   readonly destroyed?: boolean;
 }
 
-type Fn = (...args: unknown[]) => unknown;
-
-/**
- * Counts the body bytes of this one response, and takes the first as its first byte, by giving
- * the instance its own `write` and `end` that report to `ex` and call the originals. Nothing else
- * in the process sees them (README, "How it works").
- */
-function countResponseBody(ex: Exchange<unknown>, res: NodeResponseLike): void {
-  const write = res.write as Fn;
-  const end = res.end as Fn;
-  // Some responses' end() calls write() with the chunk end() was given, already counted.
-  let ending = false;
-  res.write = function countedWrite(this: unknown, chunk: unknown, encoding?: unknown): unknown {
-    if (!ending && res.destroyed !== true) ex.sent(byteLength(chunk, encoding));
-    // biome-ignore lint/complexity/noArguments: pass through exactly what the caller gave
-    return write.apply(this, arguments as unknown as unknown[]);
-  };
-  res.end = function countedEnd(this: unknown, chunk?: unknown, encoding?: unknown): unknown {
-    if (typeof chunk !== 'function' && res.destroyed !== true) ex.sent(byteLength(chunk, encoding));
-    ending = true;
-    try {
-      // biome-ignore lint/complexity/noArguments: pass through exactly what the caller gave
-      return end.apply(this, arguments as unknown as unknown[]);
-    } finally {
-      ending = false;
-    }
-  };
-}
-
-/**
- * Counts the request body bytes as the HTTP parser pushes them into this one request, plus those
- * it buffered before the middleware ran.
- */
-function countRequestBody(ex: Exchange<unknown>, req: NodeRequestLike): void {
-  const push = req.push as Fn;
-  ex.received(req.readableLength ?? 0);
-  req.push = function countedPush(this: unknown, chunk: unknown, encoding?: unknown): unknown {
-    if (chunk !== null) ex.received(byteLength(chunk, encoding));
-    // biome-ignore lint/complexity/noArguments: pass through exactly what the caller gave
-    return push.apply(this, arguments as unknown as unknown[]);
-  };
-}
-
 /**
  * A request that may carry a body. GET and HEAD are taken to have none (RFC 9110 §9.3.1 gives
  * such content no meaning), which spares the common case the wrapper.
@@ -77,6 +36,8 @@ function mayHaveBody(method: string): boolean {
  * `end()` was called is an abort), response bytes and the first body byte as they are written,
  * request bytes as they are read. The `close` listener goes on first, so whatever fails after
  * it, the request still ends. Returns false, having attached nothing, when even that failed.
+ * `storage` names the framework's per-request object, for frameworks that swap the prototype of
+ * Node's objects (Express: `res.locals`; see patch.ts).
  *
  * @example
  * const ex = recorder.begin(req.method, req.url, req);
@@ -87,6 +48,7 @@ export function followNodeResponse<Req>(
   req: NodeRequestLike,
   res: NodeResponseLike,
   method: string,
+  storage?: RequestStorage,
 ): boolean {
   const ex = exchange as Exchange<unknown>;
   try {
@@ -95,8 +57,8 @@ export function followNodeResponse<Req>(
     return false;
   }
   try {
-    countResponseBody(ex, res);
-    if (mayHaveBody(method) && typeof req.push === 'function') countRequestBody(ex, req);
+    countResponseBody(ex, res, storage);
+    if (mayHaveBody(method) && typeof req.push === 'function') countRequestBody(ex, req, storage);
   } catch {
     // The end is in place; only byte counts may be short.
   }
@@ -119,13 +81,14 @@ export function trackNodeRequest<Req>(
   method: string | undefined,
   url: string | undefined,
   route?: string,
+  storage?: RequestStorage,
 ): void {
   let ex: Exchange<Req> | undefined;
   try {
     ex = recorder.begin(method, url, request);
     if (ex === undefined) return;
     if (route !== undefined) ex.route = route;
-    if (followNodeResponse(ex, req, res, method ?? '')) return;
+    if (followNodeResponse(ex, req, res, method ?? '', storage)) return;
   } catch {
     // Reached only when a hostile request object throws from a getter.
   }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compileAuth, constantTimeEqual } from '../src/index.js';
+import { compileAuth, constantTimeEqual } from '../src/internal.js';
 
 const basic = (user: string, pass: string) =>
   `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;

@@ -1,6 +1,6 @@
 import { createLens } from '@inferlens/core';
 import { describe, expect, it } from 'vitest';
-import { Endpoints, endpointPaths } from '../src/index.js';
+import { Endpoints, endpointPaths } from '../src/internal.js';
 
 const PKG = '@inferlens/test';
 const lens = () => createLens({ engine: 'e' });

@@ -1,6 +1,6 @@
 import { createLens } from '@inferlens/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { Endpoints, endpointPaths, VERSION } from '../src/index.js';
+import { Endpoints, endpointPaths, VERSION } from '../src/internal.js';
 
 const PKG = '@inferlens/test';
 

@@ -1,6 +1,6 @@
 import { createLens } from '@inferlens/core';
 import { describe, expect, it } from 'vitest';
-import { authHeaderOf, compileAuth, Endpoints } from '../src/index.js';
+import { authHeaderOf, compileAuth, Endpoints } from '../src/internal.js';
 
 const PKG = '@inferlens/test';
 

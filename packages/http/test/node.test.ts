@@ -3,7 +3,7 @@ import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { manualLens } from '../../core/test/helpers.js';
-import { byteLength, followNodeResponse, HttpRecorder } from '../src/index.js';
+import { byteLength, followNodeResponse, HttpRecorder } from '../src/internal.js';
 import { histogram, seriesOf } from './support/store.js';
 
 /** A response that is not Node's ServerResponse (as HTTP/2 compat or a test double would be). */

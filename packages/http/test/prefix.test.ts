@@ -1,6 +1,6 @@
 import { createLens } from '@inferlens/core';
 import { describe, expect, it } from 'vitest';
-import { prefixHttpNames } from '../src/index.js';
+import { prefixHttpNames } from '../src/internal.js';
 
 function lensWithTraffic() {
   const lens = createLens({ engine: 'e' });

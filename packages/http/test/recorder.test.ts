@@ -1,7 +1,7 @@
 import { createLens } from '@inferlens/core';
 import { describe, expect, it } from 'vitest';
 import { manualLens } from '../../core/test/helpers.js';
-import { HttpRecorder } from '../src/index.js';
+import { HttpRecorder } from '../src/internal.js';
 import { histogram, seriesOf, total } from './support/store.js';
 
 interface Req {

@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createLens } from '@inferlens/core';
 import { describe, expect, it } from 'vitest';
-import { chunkStream, Endpoints, writeChunks } from '../src/index.js';
+import { chunkStream, Endpoints, writeChunks } from '../src/internal.js';
 
 const PKG = '@inferlens/test';
 

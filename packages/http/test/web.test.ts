@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { manualLens } from '../../core/test/helpers.js';
-import { type ByteStream, HttpRecorder, wrapRequestBody, wrapResponseBody } from '../src/index.js';
+import {
+  type ByteStream,
+  HttpRecorder,
+  wrapRequestBody,
+  wrapResponseBody,
+} from '../src/internal.js';
 import { histogram, seriesOf, total } from './support/store.js';
 
 /** A byte stream whose chunks the test hands out one by one. */
