@@ -25,10 +25,11 @@ install() {
 }
 
 # Passed and failed tests per suite from the vitest JSON reports: unit = packages/*, integration =
-# test/ (real Prometheus, Alertmanager, Chromium, Bun) and examples/*.
+# test/ (real Prometheus, Alertmanager, Chromium, Bun, Deno, workerd) and examples/*; then the
+# tests of the Bun, Deno and workerd runtimes within it, with each binary's version.
 summarize() {
   node -e '
-    const { existsSync, readdirSync, readFileSync } = require("node:fs");
+    const { existsSync, readdirSync, readFileSync, realpathSync } = require("node:fs");
     const groups = { unit: ["packages"], integration: ["test", "examples"] };
     const parts = [];
     for (const [name, roots] of Object.entries(groups)) {
@@ -43,6 +44,18 @@ summarize() {
         }
       }
       parts.push(`${name} (${dirs} dirs) ${passed} passed, ${failed} failed`);
+    }
+    // The other runtimes: test/<runtime>-runtime.test.ts run a server or Worker on each binary.
+    const report = "test/.vitest-result.json";
+    const results = existsSync(report) ? JSON.parse(readFileSync(report, "utf8")).testResults : [];
+    const version = (dir) => { try { return JSON.parse(readFileSync(dir + "/package.json", "utf8")).version; } catch { return "?"; } };
+    // workerd is a dependency of miniflare: beside it in the pnpm store.
+    const miniflare = existsSync("test/node_modules/miniflare") ? realpathSync("test/node_modules/miniflare") : "";
+    const runtimes = { bun: "Bun " + version("test/node_modules/bun"), deno: "Deno " + version("test/node_modules/deno"), workerd: "workerd " + version(miniflare + "/../workerd") };
+    for (const [key, label] of Object.entries(runtimes)) {
+      const file = results.find((t) => t.name.endsWith(`test/${key}-runtime.test.ts`));
+      const count = (status) => (file?.assertionResults ?? []).filter((a) => a.status === status).length;
+      parts.push(file ? `${label} ${count("passed")} passed, ${count("failed")} failed` : `${label} not run`);
     }
     console.log(parts.join("; "));'
 }
@@ -79,9 +92,10 @@ cmd=${1:-test}
 shift || true
 case $cmd in
   install) for major in "$@"; do install "$major"; done ;;
+  summary) summarize ;; # of the last test run, whichever Node ran it
   test)
     [ $# -gt 0 ] || set -- 22 24
     run_tests "$@"
     ;;
-  *) echo "usage: scripts/runtimes.sh install|test <major>..." >&2; exit 2 ;;
+  *) echo "usage: scripts/runtimes.sh install|test <major>... | summary" >&2; exit 2 ;;
 esac
