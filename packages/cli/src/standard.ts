@@ -4,16 +4,21 @@ import {
   LLAMACPP_GENERATED,
   LLAMACPP_PROMPT,
   LLAMACPP_PROMPT_CACHED,
-} from '@inferlens/llamacpp';
+} from '@inferlens/llamacpp/internal';
 import {
   SGLANG_CACHED_TOKENS,
   SGLANG_COUNTERS,
   SGLANG_GAUGES,
   SGLANG_HISTOGRAMS,
   SGLANG_REQUESTS,
-} from '@inferlens/sglang';
-import { TGI_GAUGES, TGI_HISTOGRAMS, TGI_SUCCESS, TGI_TOKEN_SUMS } from '@inferlens/tgi';
-import { VLLM_COUNTERS, VLLM_GAUGES, VLLM_HISTOGRAMS, VLLM_REQUEST_SUCCESS } from '@inferlens/vllm';
+} from '@inferlens/sglang/internal';
+import { TGI_GAUGES, TGI_HISTOGRAMS, TGI_SUCCESS, TGI_TOKEN_SUMS } from '@inferlens/tgi/internal';
+import {
+  VLLM_COUNTERS,
+  VLLM_GAUGES,
+  VLLM_HISTOGRAMS,
+  VLLM_REQUEST_SUCCESS,
+} from '@inferlens/vllm/internal';
 
 export type EngineKind = 'vllm' | 'tgi' | 'sglang' | 'llamacpp' | 'inferlens';
 

@@ -1,9 +1,4 @@
-export { llamacppAdapter, normalizeLlamacpp } from './adapter.js';
-export { modelFromModels, modelFromProps } from './model.js';
-export {
-  LLAMACPP_GAUGES,
-  LLAMACPP_GENERATED,
-  LLAMACPP_PROMPT,
-  LLAMACPP_PROMPT_CACHED,
-} from './names.js';
+// The application's door: the llama.cpp source and its adapter (for createAutoSource).
+// Name tables and the normalizer live in `@inferlens/llamacpp/internal` (no semver promise).
+export { llamacppAdapter } from './adapter.js';
 export { createLlamacppSource } from './source.js';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { SampleIndex, SnapshotBuilder } from '@inferlens/engine-source/internal';
 import { parse } from '@inferlens/prom-parse';
 import { describe, expect, it } from 'vitest';
-import { modelFromModels, modelFromProps, normalizeLlamacpp } from '../src/index.js';
+import { modelFromModels, modelFromProps, normalizeLlamacpp } from '../src/internal.js';
 import { renderSnapshot } from './helpers.js';
 
 const idle = readFileSync(new URL('./fixtures/llamacpp-idle-2024.txt', import.meta.url), 'utf8');

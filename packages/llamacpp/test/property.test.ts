@@ -6,7 +6,7 @@ import {
   LLAMACPP_PROMPT,
   LLAMACPP_PROMPT_CACHED,
   normalizeLlamacpp,
-} from '../src/index.js';
+} from '../src/internal.js';
 
 describe('normalizeLlamacpp on any mix of llama.cpp lines', () => {
   it('never throws and never shows a NaN', () => {

@@ -1,10 +1,4 @@
-export { normalizeSglang, sglangAdapter } from './adapter.js';
-export {
-  SGLANG_CACHE_HIT_RATE,
-  SGLANG_CACHED_TOKENS,
-  SGLANG_COUNTERS,
-  SGLANG_GAUGES,
-  SGLANG_HISTOGRAMS,
-  SGLANG_REQUESTS,
-} from './names.js';
+// The application's door: the SGLang source and its adapter (for createAutoSource).
+// Name tables and the normalizer live in `@inferlens/sglang/internal` (no semver promise).
+export { sglangAdapter } from './adapter.js';
 export { createSglangSource } from './source.js';

@@ -6,7 +6,7 @@ import {
 } from '@inferlens/engine-source/internal';
 import { parse } from '@inferlens/prom-parse';
 import { describe, expect, it } from 'vitest';
-import { normalizeSglang } from '../src/index.js';
+import { normalizeSglang } from '../src/internal.js';
 import { renderSnapshot } from './helpers.js';
 
 const doc = readFileSync(new URL('./fixtures/sglang-doc-example.txt', import.meta.url), 'utf8');

@@ -5,7 +5,7 @@ import {
   SGLANG_COUNTERS,
   SGLANG_GAUGES,
   SGLANG_HISTOGRAMS,
-} from '../src/index.js';
+} from '../src/internal.js';
 
 describe('normalizeSglang on any mix of SGLang lines', () => {
   it('never throws and never shows a NaN', () => {

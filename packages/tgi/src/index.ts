@@ -1,15 +1,6 @@
-export { normalizeTgi, tgiAdapter } from './adapter.js';
+// The application's door: the TGI source and its adapter (for createAutoSource).
+// Name tables and the normalizer live in `@inferlens/tgi/internal` (no semver promise).
+export { tgiAdapter } from './adapter.js';
 export type { TgiInfo } from './info.js';
-export { readTgiInfo } from './info.js';
-export {
-  TGI_FAILURE,
-  TGI_FAILURE_KINDS,
-  TGI_GAUGES,
-  TGI_HISTOGRAMS,
-  TGI_SUCCESS,
-  TGI_TOKEN_SUMS,
-  TGI_TTFT_PROXY,
-} from './names.js';
-export { PROXY_WINDOW_MS, TtftProxy } from './proxy.js';
 export type { TgiSource } from './source.js';
 export { createTgiSource } from './source.js';

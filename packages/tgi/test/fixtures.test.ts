@@ -13,7 +13,7 @@ import {
   TGI_HISTOGRAMS,
   TGI_SUCCESS,
   TGI_TOKEN_SUMS,
-} from '../src/index.js';
+} from '../src/internal.js';
 import { renderSnapshot } from './helpers.js';
 
 const capture = readFixture(import.meta.url, 'tgi-metrics-sample.txt');

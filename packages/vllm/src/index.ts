@@ -1,3 +1,4 @@
-export { normalizeVllm, vllmAdapter } from './adapter.js';
-export { VLLM_COUNTERS, VLLM_GAUGES, VLLM_HISTOGRAMS, VLLM_REQUEST_SUCCESS } from './names.js';
+// The application's door: the vLLM source and its adapter (for createAutoSource).
+// Name tables and the normalizer live in `@inferlens/vllm/internal` (no semver promise).
+export { vllmAdapter } from './adapter.js';
 export { createVllmSource } from './source.js';

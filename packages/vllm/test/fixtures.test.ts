@@ -8,7 +8,7 @@ import {
   VLLM_GAUGES,
   VLLM_HISTOGRAMS,
   VLLM_REQUEST_SUCCESS,
-} from '../src/index.js';
+} from '../src/internal.js';
 import { renderSnapshot } from './helpers.js';
 
 // Real captures, byte for byte, with their source and licence in fixtures/README.md.
