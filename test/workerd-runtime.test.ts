@@ -1,5 +1,5 @@
 import { build } from 'esbuild';
-import { Miniflare } from 'miniflare';
+import type { Miniflare } from 'miniflare';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type OtlpReceiver, startOtlpReceiver } from './helpers/otlp-receiver.js';
 import { checkOtlpPush, checkStreamsAndAbort } from './helpers/runtime-checks.js';
@@ -55,6 +55,12 @@ describe('core and @inferlens/hono in workerd (Miniflare)', () => {
   beforeAll(async () => {
     receiver = await startOtlpReceiver();
     script = await bundleWorker();
+    // Loaded here so that a missing install fails with what to do, not a bare resolution error.
+    const { Miniflare } = await import('miniflare').catch((error: Error) => {
+      throw new Error(
+        `no miniflare (${error.message}): run pnpm install (a devDependency of test/)`,
+      );
+    });
     mf = new Miniflare({
       modules: true,
       script,
@@ -63,7 +69,10 @@ describe('core and @inferlens/hono in workerd (Miniflare)', () => {
       bindings: { OTLP_URL: receiver.url },
       cf: false, // no fetch of the Request.cf data from the network
     });
-    url = (await mf.ready).href.replace(/\/$/, '');
+    const ready = await mf.ready.catch((error: Error) => {
+      throw new Error(`workerd did not start (${error.message}): run pnpm install`);
+    });
+    url = ready.href.replace(/\/$/, '');
   });
   afterAll(async () => {
     await mf?.dispose();
