@@ -5,17 +5,8 @@
  * the harness's batches of many calls do not fit here.
  */
 import { Session } from 'node:inspector/promises';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ToBytes } from './setup.js';
-
-setFlagsFromString('--expose-gc');
-/**
- * A full collection before each timed call: V8's helper threads go on marking after a call that
- * left hundreds of MB of garbage, and process.cpuUsage would charge that to the next contender.
- * Each call still pays for every collection its own allocation causes while it runs.
- */
-const fullGc = runInNewContext('gc') as () => void;
 
 export interface ScrapeResult {
   name: string;
@@ -35,6 +26,7 @@ function median(xs: number[]): number {
 export async function timeScrapes(
   contenders: readonly { name: string; fn: ToBytes }[],
   rounds: number,
+  pauseMs: number,
 ): Promise<ScrapeResult[]> {
   const cpu: number[][] = contenders.map(() => []);
   const wall: number[][] = contenders.map(() => []);
@@ -43,7 +35,11 @@ export async function timeScrapes(
   for (let r = 0; r < rounds; r++) {
     for (let k = 0; k < contenders.length; k++) {
       const i = (k + r) % contenders.length;
-      fullGc();
+      // V8's helper threads go on marking and sweeping after a call that left hundreds of MB of
+      // garbage, and process.cpuUsage would charge that to the next contender: an idle pause
+      // lets them finish. (A forced full collection instead flushes the contenders' compiled
+      // code, so each would run cold.)
+      await sleep(pauseMs);
       const c0 = process.cpuUsage();
       const t0 = performance.now();
       bytes[i] = await contenders[i]!.fn();
