@@ -42,10 +42,10 @@ export interface Scrapers {
   contenders: { name: string; fn: ToBytes }[];
   handlers: { name: string; handle: Handler }[];
   /**
-   * The longest synchronous slice of each scrape the timed handler served, in ms, timed inside
-   * the renderer (`onSlice`); the caller empties it.
+   * Every synchronous slice of each scrape the timed handler served, in ms, timed inside the
+   * renderer (`onSlice`), one array per scrape; the caller empties it.
    */
-  slices: number[];
+  slices: number[][];
   close(): Promise<void>;
 }
 
@@ -162,18 +162,18 @@ export async function scrapers(
         Buffer.from(serializer.serialize((await o.exporter.collect()).resourceMetrics)).byteLength,
     });
   const endpoints = inferlensEndpoints({ lens });
-  const slices: number[] = [];
+  const slices: number[][] = [];
   const handlers: { name: string; handle: Handler }[] = [
     {
       name: TIMED_HANDLER,
       handle: (_req, res) => {
         res.setHeader('content-type', 'text/plain; version=0.0.4; charset=utf-8');
-        let longest = 0;
+        const times: number[] = [];
         const onSlice = (ms: number): void => {
-          longest = Math.max(longest, ms);
+          times.push(ms);
         };
         void writeTimed(res, renderTextStream(store, 'prometheus', { onSlice })).then(() =>
-          slices.push(longest),
+          slices.push(times),
         );
       },
     },

@@ -113,8 +113,9 @@ export async function run(): Promise<{ title: string; table: string; notes: stri
       const max = median(stalls[i]!.map((x) => x.max));
       const worst = Math.max(...stalls[i]!.map((x) => x.max));
       const timed = c.name === TIMED_HANDLER;
+      const longest = s.slices.map((times) => Math.max(...times));
       const slice = timed
-        ? `${median(s.slices).toFixed(1)} ms / ${Math.max(...s.slices).toFixed(1)} ms`
+        ? `${median(longest).toFixed(1)} ms / ${Math.max(...longest).toFixed(1)} ms`
         : '–';
       rows.push(
         `| ${label} | ${c.name} | ${max.toFixed(1)} ms | ${worst.toFixed(1)} ms | ${median(stalls[i]!.map((x) => x.p99)).toFixed(1)} ms | ${slice} |`,
@@ -124,9 +125,11 @@ export async function run(): Promise<{ title: string; table: string; notes: stri
           `${worst <= 5 ? 'MET' : 'MISSED'}: scrape of ${label} label sets under load, longest event-loop delay ${max.toFixed(1)} ms (median of ${rounds} scrapes), ${worst.toFixed(1)} ms worst (target ≤ 5 ms)`,
         );
       if (timed) {
-        const longest = Math.max(...s.slices);
+        const worstSlice = Math.max(...longest);
+        const all = s.slices.flat();
+        const over = all.filter((ms) => ms > 5).length;
         notes.push(
-          `${longest <= 5 ? 'MET' : 'MISSED'}: scrape of ${label} label sets under load, longest synchronous slice of the render ${median(s.slices).toFixed(1)} ms (median of ${s.slices.length} scrapes), ${longest.toFixed(1)} ms worst (target ≤ 5 ms)`,
+          `${worstSlice <= 5 ? 'MET' : 'MISSED'}: scrape of ${label} label sets under load, longest synchronous slice of the render ${median(longest).toFixed(1)} ms (median of ${s.slices.length} scrapes), ${worstSlice.toFixed(1)} ms worst (target ≤ 5 ms); ${over} of ${all.length.toLocaleString('en-US')} slices over 5 ms, median slice ${median(all).toFixed(2)} ms`,
         );
       }
     });
