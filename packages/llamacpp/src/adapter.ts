@@ -45,7 +45,12 @@ export function normalizeLlamacpp(
   out.counter('prefixCacheQueries', key, evaluated + cached);
 }
 
-/** The llama.cpp server adapter for `createEngineSource`. */
+/**
+ * The llama.cpp server adapter, for `createAutoSource` (a mixed fleet) or `createEngineSource`.
+ *
+ * @example
+ * const fleet = await createAutoSource([llamacppAdapter], { lens, targets: ['http://10.0.0.5:8000'] });
+ */
 export const llamacppAdapter: EngineAdapter = {
   engine: 'llamacpp',
   metricPrefixes: ['llamacpp:'],

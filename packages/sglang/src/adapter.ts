@@ -84,7 +84,12 @@ export function normalizeSglang(
     );
 }
 
-/** The SGLang adapter for `createEngineSource`. */
+/**
+ * The SGLang adapter, for `createAutoSource` (a mixed fleet) or `createEngineSource`.
+ *
+ * @example
+ * const fleet = await createAutoSource([sglangAdapter], { lens, targets: ['http://10.0.0.5:8000'] });
+ */
 export const sglangAdapter: EngineAdapter = {
   engine: 'sglang',
   metricPrefixes: ['sglang:'],

@@ -80,7 +80,13 @@ export function normalizeTgi(
   if (proxy !== undefined) out.gauge('tgiTimeToFirstTokenProxy', key(), proxy);
 }
 
-/** A TGI adapter with its own `/info` cache; `infoOf` reads it by target name. */
+/**
+ * A TGI adapter with its own `/info` cache, for `createAutoSource` (a mixed fleet) or
+ * `createEngineSource`; `infoOf` reads the cache by target name.
+ *
+ * @example
+ * const fleet = await createAutoSource([tgiAdapter()], { lens, targets: ['http://10.0.0.6:8080'] });
+ */
 export function tgiAdapter(): EngineAdapter & { infoOf(target: string): TgiInfo | undefined } {
   const byTarget = new Map<string, TgiInfo>();
   return {

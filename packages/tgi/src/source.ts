@@ -6,6 +6,13 @@ import {
 import { tgiAdapter } from './adapter.js';
 import type { TgiInfo } from './info.js';
 
+/**
+ * What {@link createTgiSource} returns: a source, and the `/info` each target last gave.
+ *
+ * @example
+ * const tgi = createTgiSource({ lens, targets: ['http://10.0.0.6:8080'] });
+ * console.log(tgi.info('10.0.0.6:8080')?.modelId);
+ */
 export interface TgiSource extends EngineSource {
   /** The last `/info` read from a target (model id, version, limits), by target name. */
   info(target: string): TgiInfo | undefined;

@@ -53,7 +53,12 @@ export function normalizeVllm(
   mapByName(samples, { histograms: VLLM_HISTOGRAMS }, (labels) => keyOf(labels, target), out);
 }
 
-/** The vLLM adapter for `createEngineSource`. */
+/**
+ * The vLLM adapter, for `createAutoSource` (a mixed fleet) or `createEngineSource`.
+ *
+ * @example
+ * const fleet = await createAutoSource([vllmAdapter], { lens, targets: ['http://10.0.0.5:8000'] });
+ */
 export const vllmAdapter: EngineAdapter = {
   engine: 'vllm',
   metricPrefixes: ['vllm:'],
