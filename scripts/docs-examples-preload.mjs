@@ -6,17 +6,26 @@ import { request } from 'node:http';
 import net from 'node:net';
 
 const servers = [];
+/** The port an example named → the one it got, so its own requests to itself still arrive. */
+const moved = new Map();
 let scheduled = false;
 
 const listen = net.Server.prototype.listen;
 net.Server.prototype.listen = function (...args) {
-  if (typeof args[0] === 'number' || (typeof args[0] === 'string' && /^\d+$/.test(args[0])))
+  let asked;
+  if (typeof args[0] === 'number' || (typeof args[0] === 'string' && /^\d+$/.test(args[0]))) {
+    asked = Number(args[0]);
     args[0] = 0;
-  else if (args[0] && typeof args[0] === 'object' && 'port' in args[0])
+  } else if (args[0] && typeof args[0] === 'object' && 'port' in args[0]) {
+    asked = Number(args[0].port);
     args[0] = { ...args[0], port: 0 };
+  }
   this.once('listening', () => {
     const address = this.address();
-    if (address && typeof address === 'object') servers.push(address.port);
+    if (address && typeof address === 'object') {
+      servers.push(address.port);
+      if (asked) moved.set(String(asked), String(address.port));
+    }
     if (!scheduled) {
       scheduled = true;
       // Give a second server of the same example (a separate metrics port) time to listen too.
@@ -24,6 +33,17 @@ net.Server.prototype.listen = function (...args) {
     }
   });
   return listen.apply(this, args);
+};
+
+const LOCAL = new Set(['localhost', '127.0.0.1', '[::1]', '0.0.0.0']);
+const fetch = globalThis.fetch;
+globalThis.fetch = (input, init) => {
+  const url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url);
+  if (LOCAL.has(url.hostname) && moved.has(url.port)) {
+    url.port = moved.get(url.port);
+    input = typeof input === 'string' || input instanceof URL ? url : new Request(url, input);
+  }
+  return fetch(input, init);
 };
 
 function get(port) {
