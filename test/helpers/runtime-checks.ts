@@ -18,12 +18,7 @@ async function scrape(url: string): Promise<Sample[]> {
   return parseSamples(await res.text());
 }
 
-export interface StreamFigures {
-  /** Seconds the client took to read the full 5-event stream. */
-  streamSeconds: number;
-}
-
-export async function checkStreamsAndAbort(url: string, runtime: string): Promise<StreamFigures> {
+export async function checkStreamsAndAbort(url: string, runtime: string): Promise<void> {
   const hello = await fetch(`${url}/hello`);
   expect(await hello.text()).toBe(`hello from ${runtime}`);
 
@@ -91,7 +86,11 @@ export async function checkStreamsAndAbort(url: string, runtime: string): Promis
   expect(total(samples, 'llm_generation_tokens_total', llm)).toBeGreaterThanOrEqual(6);
   expect(total(samples, 'llm_requests_running', llm)).toBe(0);
   expect(total(samples, 'inferlens_events_dropped_total')).toBe(0); // no event out of order
-  return { streamSeconds };
+
+  // The dashboard page is served on this runtime too.
+  const page = await fetch(`${url}/dashboard`);
+  expect(page.status).toBe(200);
+  expect(await page.text()).toContain('"metricsUrl":"./metrics"');
 }
 
 /** Pushes once (POST /otlp/flush), then checks the protobuf and the JSON export carry the same figures. */
