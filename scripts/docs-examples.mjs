@@ -7,6 +7,7 @@
 //   ```ts no-run     a complete program that needs what CI lacks (a GPU, a real engine): type-checked
 //   ```ts fragment   an illustrative piece: neither
 // Usage: node scripts/docs-examples.mjs [--only <path part>] [--no-run] [--keep] [--timeout <s>]
+//        [--files <a.md,b.md>] [--work <dir>]
 import { spawn, spawnSync } from 'node:child_process';
 import {
   existsSync,
@@ -18,18 +19,19 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const work = join(root, '.docs-examples');
-const preload = join(root, 'scripts', 'docs-examples-preload.mjs');
 const args = process.argv.slice(2);
-const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
+const option = (name) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+// --work and --files let test/docs-examples.test.ts run the runner on Markdown of its own.
+const work = option('--work') ? resolve(option('--work')) : join(root, '.docs-examples');
+const preload = join(root, 'scripts', 'docs-examples-preload.mjs');
+const only = option('--only');
 const runBlocks = !args.includes('--no-run');
 const TOKEN = 'docs-example-token';
-const TIMEOUT_MS =
-  1000 * Number(args.includes('--timeout') ? args[args.indexOf('--timeout') + 1] : 60);
+const TIMEOUT_MS = 1000 * Number(option('--timeout') ?? 60);
 const LANGS = new Map([
   ['ts', 'ts'],
   ['typescript', 'ts'],
@@ -39,6 +41,7 @@ const LANGS = new Map([
 
 /** The Markdown files whose code blocks are documentation a user may copy. */
 function markdownFiles() {
+  if (option('--files')) return option('--files').split(',');
   const files = ['README.md'];
   for (const dir of ['packages', 'examples']) {
     for (const name of readdirSync(join(root, dir)).sort()) {
@@ -59,7 +62,7 @@ function markdownFiles() {
 
 /** Fenced blocks with their language, flags and the line their code starts on. */
 function blocks(file) {
-  const lines = readFileSync(join(root, file), 'utf8').split('\n');
+  const lines = readFileSync(resolve(root, file), 'utf8').split('\n');
   const out = [];
   for (let i = 0; i < lines.length; i++) {
     const open = lines[i].match(/^(\s*)(`{3,}|~{3,})\s*([\w-]*)\s*(.*)$/);
@@ -154,7 +157,7 @@ function prepare(all) {
     join(work, 'tsconfig.json'),
     JSON.stringify(
       {
-        extends: '../tsconfig.base.json',
+        extends: relative(work, join(root, 'tsconfig.base.json')),
         compilerOptions: {
           types: ['node'],
           noEmit: true,
@@ -200,7 +203,7 @@ function typecheck(all) {
       if (line.trim() && r.status !== 0 && !line.startsWith(' ')) errors.push(line);
       continue;
     }
-    const b = byPath.get(join(root, m[1])) ?? byPath.get(m[1]);
+    const b = byPath.get(resolve(root, m[1]));
     errors.push(b ? `${b.file}:${b.line + Number(m[2]) - 1}: ${m[4]}` : line);
   }
   if (r.status !== 0 && errors.length === 0) errors.push(`tsc exited with ${r.status}`);
