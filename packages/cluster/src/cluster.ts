@@ -1,6 +1,6 @@
 /// <reference types="node" />
 import cluster, { type Worker } from 'node:cluster';
-import { CONTENT_TYPES, type Lens } from '@inferlens/core/internal';
+import { CONTENT_TYPES, type Lens, setupError } from '@inferlens/core/internal';
 import { mergeExpositions, type WorkerText } from './merge.js';
 
 const ASK = 'inferlens:cluster:ask';
@@ -34,11 +34,9 @@ const isMessage = (m: unknown): m is Message =>
  * if (cluster.isPrimary) { aggregateInPrimary(); for (let i = 0; i < 4; i++) cluster.fork(); }
  */
 export function aggregateInPrimary(options: ClusterOptions = {}): () => void {
-  if (!cluster.isPrimary)
-    throw new TypeError('[@inferlens/cluster] aggregateInPrimary runs in the primary');
+  if (!cluster.isPrimary) setupError('cluster', 'aggregateInPrimary: runs in the primary');
   const timeoutMs = options.timeoutMs ?? 2000;
-  if (!(timeoutMs > 0))
-    throw new TypeError('[@inferlens/cluster] timeoutMs must be a positive number');
+  if (!(timeoutMs > 0)) setupError('cluster', 'timeoutMs: must be a positive number');
   let next = 0;
   const pending = new Map<number, { texts: WorkerText[]; left: Set<number>; done: () => void }>();
   const onMessage = (from: Worker, m: unknown): void => {

@@ -1,6 +1,7 @@
 /// <reference types="node" />
 import cluster from 'node:cluster';
 import { threadId } from 'node:worker_threads';
+import { setupError } from '@inferlens/core/internal';
 
 /** The roles of a prefill/decode (disaggregated) or mixed deployment. */
 const ROLES = new Set(['prefill', 'decode', 'mixed', 'router', 'gateway']);
@@ -31,7 +32,7 @@ export function processLabels(
   const put = (label: string, variable: string, value: string | undefined): void => {
     if (value === undefined || value === '') return;
     if (!LABEL_VALUE.test(value))
-      throw new TypeError(`[@inferlens/cluster] ${variable}="${value}" is not a short label value`);
+      setupError('cluster', `${variable}: "${value}" is not a short label value`);
     out[label] = value;
   };
   const worker = cluster.isWorker
@@ -43,9 +44,7 @@ export function processLabels(
   put('instance', 'INFERLENS_INSTANCE', env.INFERLENS_INSTANCE);
   const role = env.INFERLENS_ROLE;
   if (role !== undefined && role !== '' && !ROLES.has(role))
-    throw new TypeError(
-      `[@inferlens/cluster] INFERLENS_ROLE="${role}" is not one of ${[...ROLES].join(', ')}`,
-    );
+    setupError('cluster', `INFERLENS_ROLE: "${role}" is not one of ${[...ROLES].join(', ')}`);
   put('role', 'INFERLENS_ROLE', role);
   return out;
 }

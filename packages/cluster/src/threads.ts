@@ -1,6 +1,6 @@
 /// <reference types="node" />
 import { threadId } from 'node:worker_threads';
-import { CONTENT_TYPES, type Lens } from '@inferlens/core/internal';
+import { CONTENT_TYPES, type Lens, setupError } from '@inferlens/core/internal';
 import { mergeExpositions, type WorkerText } from './merge.js';
 
 type Message =
@@ -24,8 +24,7 @@ export function threadGroupLens(
   options: { name?: string; timeoutMs?: number; workerLabel?: boolean } = {},
 ): { scrape(): Promise<{ contentType: string; body: string }>; members(): number; close(): void } {
   const timeoutMs = options.timeoutMs ?? 1000;
-  if (!(timeoutMs > 0))
-    throw new TypeError('[@inferlens/cluster] timeoutMs must be a positive number');
+  if (!(timeoutMs > 0)) setupError('cluster', 'timeoutMs: must be a positive number');
   const self = `thread-${threadId}`;
   const channel = new BroadcastChannel(`inferlens:${options.name ?? 'default'}`);
   (channel as { unref?: () => void }).unref?.();

@@ -26,7 +26,7 @@ describe('processLabels', () => {
 
   it('rejects bad values at setup, naming the variable', () => {
     expect(() => processLabels({ INFERLENS_ROLE: 'boss' })).toThrow(
-      /^\[@inferlens\/cluster\] INFERLENS_ROLE="boss"/,
+      /^\[@inferlens\/cluster\] INFERLENS_ROLE: "boss" is not one of/,
     );
     expect(() => processLabels({ INFERLENS_INSTANCE: 'a b' })).toThrow(/INFERLENS_INSTANCE/);
   });

@@ -1,3 +1,4 @@
+import { setupError } from '@inferlens/core/internal';
 import { type Detection, detectEngine } from './detect.js';
 import {
   createEngineSource,
@@ -80,9 +81,7 @@ export async function createAutoSource(
   adapters: readonly EngineAdapter[],
   options: AutoSourceOptions,
 ): Promise<AutoSource> {
-  const fail = (msg: string): never => {
-    throw new TypeError(`[@inferlens/engine-source] createAutoSource: ${msg}`);
-  };
+  const fail = (msg: string): never => setupError('engine-source', `createAutoSource: ${msg}`);
   if (!Array.isArray(adapters) || adapters.length === 0) fail('give at least one adapter');
   const o = options ?? fail('options are required: { lens, targets }');
   if (!Array.isArray(o.targets)) fail('`targets` must be an array');

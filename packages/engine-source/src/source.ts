@@ -1,4 +1,5 @@
 import type { Lens, MetricId } from '@inferlens/core';
+import { setupError } from '@inferlens/core/internal';
 import type { MirroredSeries, MirrorSource } from './snapshot.js';
 import { type EngineAdapter, type SourceError, Target, type TargetStatus } from './target.js';
 
@@ -92,9 +93,7 @@ export function createEngineSource(
   adapter: EngineAdapter,
   options: EngineSourceOptions,
 ): EngineSource {
-  const fail = (msg: string): never => {
-    throw new TypeError(`[${adapter.packageName}] ${msg}`);
-  };
+  const fail = (msg: string): never => setupError(adapter.packageName, msg);
   const o = options ?? fail('options are required: { lens, targets }');
   if (!o.lens || typeof o.lens.series !== 'function') fail('`lens` is required (createLens(...))');
   if (!Array.isArray(o.targets) || o.targets.length === 0)

@@ -1,4 +1,5 @@
 import type { Lens } from '@inferlens/core';
+import { setupError } from '@inferlens/core/internal';
 import { LlamaContext } from 'node-llama-cpp';
 import { ContextObserver } from './observer.js';
 import { patchGenerationMethods } from './patch.js';
@@ -44,16 +45,20 @@ export interface LlamaInstrumentation {
 export function instrumentLlama(options: InstrumentLlamaOptions): LlamaInstrumentation {
   const lens = options?.lens;
   if (!lens || typeof lens.request !== 'function')
-    throw new Error('instrumentLlama: pass { lens } from createLens()');
+    setupError('node-llama-cpp', 'instrumentLlama: lens: pass { lens } from createLens()');
   const context = options.context;
   if (!context || typeof context.getSequence !== 'function')
-    throw new Error('instrumentLlama: pass { context } from model.createContext()');
-  if (context.disposed) throw new Error('instrumentLlama: the context is disposed');
+    setupError(
+      'node-llama-cpp',
+      'instrumentLlama: context: pass { context } from model.createContext()',
+    );
+  if (context.disposed) setupError('node-llama-cpp', 'instrumentLlama: context: is disposed');
   // The wrapped methods are those of the node-llama-cpp this package imports; a context from
   // another copy would never reach them.
   if (!(context instanceof LlamaContext))
-    throw new Error(
-      'instrumentLlama: the context comes from another copy of node-llama-cpp than this package loads; install node-llama-cpp once (it is a peer dependency)',
+    setupError(
+      'node-llama-cpp',
+      'instrumentLlama: context: comes from another copy of node-llama-cpp than this package loads; install node-llama-cpp once (it is a peer dependency)',
     );
   patchGenerationMethods();
   const model = options.model || context.model.filename || 'unknown';

@@ -1,4 +1,5 @@
 import type { RequestTracker } from '@inferlens/core';
+import { setupError } from '@inferlens/core/internal';
 import { LlamaCompletion, type LlamaContext, type LlamaContextSequence } from 'node-llama-cpp';
 import { errorTypeOf } from './finish.js';
 import { observerOf } from './observer.js';
@@ -39,11 +40,15 @@ export class LlamaScheduler {
   constructor(options: LlamaSchedulerOptions) {
     const context = options?.context;
     if (!context || typeof context.getSequence !== 'function')
-      throw new Error('LlamaScheduler: pass { context } from model.createContext()');
+      setupError(
+        'node-llama-cpp',
+        'LlamaScheduler: context: pass { context } from model.createContext()',
+      );
     const n = options.slots ?? context.sequencesLeft;
     if (!Number.isInteger(n) || n < 1 || n > context.sequencesLeft)
-      throw new Error(
-        `LlamaScheduler: slots must be an integer from 1 to the ${context.sequencesLeft} sequences left`,
+      setupError(
+        'node-llama-cpp',
+        `LlamaScheduler: slots: must be an integer from 1 to the ${context.sequencesLeft} sequences left`,
       );
     this.slots = Array.from({ length: n }, (_, index) => makeSlot(index, context.getSequence()));
     this.#free = [...this.slots];

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import type { Lens } from '@inferlens/core';
+import { setupError } from '@inferlens/core/internal';
 
 /**
  * Environment variable naming the NVML library to open instead of `libnvidia-ml.so.1`; the
@@ -44,8 +45,6 @@ export interface ResolvedOptions {
   hostname: string;
 }
 
-const PREFIX = '[@inferlens/nvml]';
-
 /** Checks every option at once and throws one message listing what is wrong. */
 export function resolveOptions(options: GpuSourceOptions): ResolvedOptions {
   const o = (options ?? {}) as Partial<GpuSourceOptions>;
@@ -78,7 +77,7 @@ export function resolveOptions(options: GpuSourceOptions): ResolvedOptions {
     bad.push(`\`library\` (or $${LIBRARY_ENV}) must be a non-empty path or file name`);
   if (o.hostname !== undefined && typeof o.hostname !== 'string')
     bad.push('`hostname` must be a string');
-  if (bad.length) throw new Error(`${PREFIX} createGpuSource: ${bad.join('; ')}`);
+  if (bad.length) setupError('nvml', `createGpuSource: ${bad.join('; ')}`);
   return {
     lens: lens!,
     intervalMs,

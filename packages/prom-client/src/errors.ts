@@ -1,4 +1,5 @@
+import { setupError } from '@inferlens/core/internal';
 /** Bad configuration fails loudly at setup, with the package name first. */
 export function fail(message: string): never {
-  throw new TypeError(`[@inferlens/prom-client] ${message}`);
+  return setupError('prom-client', message);
 }

@@ -1,3 +1,5 @@
+import { setupError } from '@inferlens/core/internal';
+
 /**
  * The few host globals the simulator needs, declared here so the package compiles without Node's
  * types and runs wherever timers and `performance.now()` exist (Node, Bun, Deno).
@@ -37,5 +39,5 @@ export interface AbortSignalLike {
 
 /** Prefixes setup errors with the package name, as every inferlens package does. */
 export function fail(message: string): never {
-  throw new TypeError(`[@inferlens/testkit] ${message}`);
+  return setupError('testkit', message);
 }
