@@ -14,7 +14,9 @@ export function serveEndpoint(
   req: ExpressRequest,
   res: ExpressResponse,
 ): boolean {
-  const kind = endpoints.match(req.method, pathOf(req.originalUrl ?? req.url ?? ''));
+  // `req.url` is relative to where the middleware is mounted: `app.use('/ops', endpoints)` sees
+  // `/metrics` for `/ops/metrics`, as Express strips the mount path.
+  const kind = endpoints.match(req.method, pathOf(req.url ?? ''));
   if (kind === undefined) return false;
   const head = req.method === 'HEAD';
   endpoints
@@ -44,13 +46,16 @@ export type EndpointsMiddleware = ((
 
 /**
  * `/metrics`, `/health`, `/status` and the `/dashboard` page on their own, for a separate app or
- * port (or a plain
- * `http.createServer`). Other paths go to `next()`, or get a 404 without one.
+ * port (or a plain `http.createServer`), or mounted under a path of the app. Other paths go to
+ * `next()`, or get a 404 without one.
  *
  * @example
  * const admin = express();
  * admin.use(inferlensEndpoints({ lens, auth: { bearer: process.env.METRICS_TOKEN! } }));
  * admin.listen(9464);
+ *
+ * // Or under a path of the app: /ops/metrics, /ops/health, /ops/status, /ops/dashboard.
+ * app.use('/ops', inferlensEndpoints({ lens }));
  */
 export function inferlensEndpoints(options: EndpointOptions = {}): EndpointsMiddleware {
   const endpoints = new Endpoints(PKG, options);

@@ -2,7 +2,7 @@ import type { Lens } from '@inferlens/core';
 import { type AdapterOptions, createAdapter, trackNodeRequest } from '@inferlens/http/internal';
 import type { FastifyInstance, FastifyPluginCallback, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { routeEndpoints } from './endpoints.js';
+import { routeEndpoints, splitMount } from './endpoints.js';
 import { PKG } from './pkg.js';
 
 declare module 'fastify' {
@@ -16,7 +16,14 @@ declare module 'fastify' {
   }
 }
 
-/** `endpoints: false` routes no `/metrics`, `/health` or `/status` on this instance. */
+/**
+ * The plugin's options. `endpoints: false` routes no `/metrics`, `/health` or `/status` on this
+ * instance; `prefix` is Fastify's `register` option and mounts them under a path (`/ops`);
+ * `metricPrefix` goes before the HTTP metric names.
+ *
+ * @example
+ * await app.register(inferlens, { lens, prefix: '/ops', metricPrefix: 'gateway_' });
+ */
 export type InferlensOptions = AdapterOptions<FastifyRequest>;
 
 /** Fastify has matched the route before `onRequest`; a 404 has no template. */
@@ -34,7 +41,8 @@ const plugin: FastifyPluginCallback<InferlensOptions> = (fastify, options, done)
   done();
 };
 
-function register(fastify: FastifyInstance, o: InferlensOptions): void {
+function register(fastify: FastifyInstance, options: InferlensOptions): void {
+  const [mount, o] = splitMount(options);
   const { lens, recorder, endpoints } = createAdapter(PKG, o, fastifyRoute);
   const hasUserRoute = o.route !== undefined;
   fastify.decorate('inferlens', { lens });
@@ -55,7 +63,7 @@ function register(fastify: FastifyInstance, o: InferlensOptions): void {
     }
     next();
   });
-  if (endpoints !== undefined) routeEndpoints(fastify, endpoints);
+  if (endpoints !== undefined) routeEndpoints(fastify, endpoints, mount);
 }
 
 /**

@@ -90,7 +90,7 @@ describe('@inferlens/fastify in-process (inject)', () => {
     const app = await buildApp({
       lens,
       auth: { bearer: 'tok' },
-      prefix: 'api_',
+      metricPrefix: 'api_',
       labels: { tenant: (r) => r.headers['x-tenant'] as string },
     });
     await app.inject({ url: '/hello', headers: { 'x-tenant': 'acme' } });

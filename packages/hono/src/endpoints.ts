@@ -6,6 +6,7 @@ import {
   Endpoints as EndpointsClass,
 } from '@inferlens/http/internal';
 import type { Context, MiddlewareHandler } from 'hono';
+import { pathUnderMount } from './mount.js';
 import { PKG } from './pkg.js';
 
 /** Answers `c` for one endpoint; `matchEndpoint` says which, synchronously, so other requests
@@ -30,17 +31,20 @@ export async function serveEndpoint(
 
 /**
  * `/metrics`, `/health`, `/status` and the `/dashboard` page without request recording, for a
- * separate app or port.
+ * separate app or port, or mounted under a path of the app.
  *
  * @example
  * const admin = new Hono();
  * admin.use(inferlensEndpoints({ lens, auth: { bearer: process.env.METRICS_TOKEN! } }));
  * serve({ fetch: admin.fetch, port: 9464 });
+ *
+ * // Or under a path of the app: /ops/metrics, /ops/health, /ops/status, /ops/dashboard.
+ * app.route('/ops', admin);
  */
 export function inferlensEndpoints(options: EndpointOptions = {}): MiddlewareHandler {
   const endpoints = new EndpointsClass(PKG, options);
   return async function inferlensEndpointsMiddleware(c, next) {
-    const kind = endpoints.match(c.req.method, c.req.path);
+    const kind = endpoints.match(c.req.method, pathUnderMount(c));
     if (kind !== undefined) return serveEndpoint(endpoints, kind, c);
     await next();
   };

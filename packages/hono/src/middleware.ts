@@ -11,8 +11,8 @@ import {
   wrapResponseBody,
 } from '@inferlens/http/internal';
 import type { Context, MiddlewareHandler } from 'hono';
-import { matchedRoutes } from 'hono/route';
 import { serveEndpoint } from './endpoints.js';
+import { pathUnderMount, routesOf } from './mount.js';
 import { PKG } from './pkg.js';
 
 export type InferlensOptions = AdapterOptions<Context>;
@@ -34,24 +34,6 @@ function nodeBindings(c: Context): NodeBindings | undefined {
   return out !== undefined && typeof out.on === 'function' && typeof out.write === 'function'
     ? env
     : undefined;
-}
-
-type Matched = ReturnType<typeof matchedRoutes>;
-
-// `hono/route` reads the match through a symbol of its own module instance; an app that loads the
-// other build of hono (CJS vs ESM) has a different symbol, and the helper throws. Then the
-// request's own (deprecated, same data) getter is used from there on.
-let helperWorks = true;
-
-function routesOf(c: Context): Matched {
-  if (helperWorks) {
-    try {
-      return matchedRoutes(c);
-    } catch {
-      helperWorks = false;
-    }
-  }
-  return (c.req as unknown as { matchedRoutes: Matched }).matchedRoutes;
 }
 
 /**
@@ -104,7 +86,7 @@ export function inferlens(options: InferlensOptions = {}): InferlensMiddleware {
     let ex: Exchange<Context> | undefined;
     let node: NodeBindings | undefined;
     try {
-      const kind = endpoints?.match(c.req.method, c.req.path);
+      const kind = endpoints?.match(c.req.method, pathUnderMount(c));
       if (kind !== undefined) return await serveEndpoint(endpoints!, kind, c);
       ex = recorder.begin(c.req.method, c.req.path, c);
       if (ex !== undefined) {

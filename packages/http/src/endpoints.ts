@@ -65,6 +65,17 @@ export function endpointPaths(pkg: string, options: EndpointOptions): Map<string
   return byPath;
 }
 
+/** The metric name prefix of `metricPrefix`, or of `prefix`, its older name; checked. */
+function metricPrefixOf(pkg: string, o: EndpointOptions): string {
+  const field = o.metricPrefix !== undefined ? 'metricPrefix' : 'prefix';
+  const value = o.metricPrefix ?? o.prefix;
+  if (o.metricPrefix !== undefined && o.prefix !== undefined && o.prefix !== o.metricPrefix)
+    setupError(pkg, 'prefix: an older name of metricPrefix; give one of them');
+  if (value !== undefined && (typeof value !== 'string' || !isValidPrefix(value)))
+    setupError(pkg, `${field}: must be a valid metric name start, like "myapp_"`);
+  return value ?? '';
+}
+
 const JSON_TYPE = 'application/json; charset=utf-8';
 const NO_STORE = 'no-store';
 
@@ -108,9 +119,7 @@ export class Endpoints {
     const basic = isBasic(o.auth);
     this.authHeader = authHeaderOf(o.auth);
     this.#challenge = basic ? 'Basic realm="metrics", charset="UTF-8"' : 'Bearer realm="metrics"';
-    if (o.prefix !== undefined && (typeof o.prefix !== 'string' || !isValidPrefix(o.prefix)))
-      setupError(pkg, 'prefix: must be a valid metric name start, like "myapp_"');
-    this.#prefix = o.prefix ?? '';
+    this.#prefix = metricPrefixOf(pkg, o);
     if (o.scrape !== undefined && typeof o.scrape !== 'function')
       setupError(pkg, 'scrape: must be a function (accept) => { contentType, body }');
     const ownLens = this.lens;

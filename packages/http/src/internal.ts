@@ -7,6 +7,8 @@
  *
  * It holds every name of the public entry too, so an adapter needs one import line.
  */
+
+export { setupError } from '@inferlens/core/internal';
 export type { AuthOptions, Authorizer, BasicCredentials, HeaderAuth } from './auth.js';
 export { authHeaderOf, compileAuth, constantTimeEqual } from './auth.js';
 export { byteLength } from './bytes.js';

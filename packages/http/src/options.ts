@@ -74,7 +74,17 @@ export interface EndpointOptions extends StatusSources {
    * dashboard page too when basic credentials are accepted.
    */
   auth?: AuthOptions;
-  /** Put before the HTTP metric names in `/metrics` (`myapp_` gives `myapp_http_requests_total`). */
+  /**
+   * Put before the HTTP metric names in `/metrics` (`myapp_` gives `myapp_http_requests_total`).
+   *
+   * @example
+   * inferlens({ lens, metricPrefix: 'gateway_' });
+   */
+  metricPrefix?: string;
+  /**
+   * The same as `metricPrefix` on Express and Hono, kept for existing setups. On Fastify,
+   * `prefix` is Fastify's own `register` option, the path the endpoints are mounted under.
+   */
   prefix?: string;
   /** Produces the exposition instead of `lens.scrape`, e.g. `scrapeWith(lens, [register]).scrape`. */
   scrape?: (accept: string | undefined) => Promise<ScrapeLike> | ScrapeLike;
