@@ -1,7 +1,7 @@
 /**
- * What the HTTP suite and `pnpm paired` share: starting hello-world server processes
- * (`server.ts`), loading one with autocannon while reading the process's CPU time, and the
- * statistics both report.
+ * What the HTTP suite and `pnpm paired` share: starting a server process with every variant of
+ * one framework in it (`server.ts`), loading one variant's route at a time with autocannon while
+ * reading the process's CPU time, and the statistics both report.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
@@ -22,18 +22,19 @@ export const PIPELINING = 4;
 const here = dirname(fileURLToPath(import.meta.url));
 const serverFile = join(here, 'server.ts');
 
-/** One variant's server, in a process of its own or shared with other variants. */
+/** The routes every variant serves: a hello world and an SSE stream (see server.ts). */
+export type Route = 'hello' | 'sse';
+
+/** One variant's server, in a process shared with the framework's other variants. */
 export interface Running {
   framework: Framework;
   variant: Variant;
   child: ChildProcess;
+  /** Base URL; a route's path follows (`/hello/world`, `/sse/world`). */
   url: string;
 }
 
-/**
- * Starts one process serving `variants` (one server each, on its own port). The suite gives one
- * variant per process; `pnpm paired` gives several, so they share one process's luck.
- */
+/** Starts one process serving `variants` (one server each, on its own port). */
 export async function startProcess(
   framework: Framework,
   variants: readonly Variant[],
@@ -54,7 +55,7 @@ export async function startProcess(
     framework,
     variant,
     child,
-    url: `http://127.0.0.1:${ports[variant]}/hello/world`,
+    url: `http://127.0.0.1:${ports[variant]}`,
   }));
 }
 
@@ -72,13 +73,20 @@ export function ask<T>(
 const cpuMicros = async (child: ChildProcess) =>
   (await ask<{ cpuMicros: number }>(child, 'cpu')).cpuMicros;
 
-/** One run: requests per second and server CPU µs per request. Errors or non-2xx fail the suite. */
-export async function measure(s: Running, seconds: number): Promise<[number, number, number]> {
+/**
+ * One run of `route`: requests per second and server CPU µs per request. Errors or non-2xx fail
+ * the suite. SSE streams are not pipelined (a stream holds its connection until it ends).
+ */
+export async function measure(
+  s: Running,
+  seconds: number,
+  route: Route = 'hello',
+): Promise<[number, number, number]> {
   const before = await cpuMicros(s.child);
   const r = await autocannon({
-    url: s.url,
+    url: `${s.url}/${route}/world`,
     connections: CONNECTIONS,
-    pipelining: PIPELINING,
+    pipelining: route === 'sse' ? 1 : PIPELINING,
     duration: seconds,
   });
   const after = await cpuMicros(s.child);
@@ -88,7 +96,7 @@ export async function measure(s: Running, seconds: number): Promise<[number, num
 }
 
 /** Median and the middle half (first to third quartile) of a list. */
-function quartiles(values: number[]): [number, number, number] {
+export function quartiles(values: number[]): [number, number, number] {
   const s = [...values].sort((a, b) => a - b);
   const at = (q: number) => {
     const i = q * (s.length - 1);
@@ -102,22 +110,6 @@ export const median = (values: number[]) => quartiles(values)[0];
 
 /** A ratio as a signed percentage change. */
 export const pct = (r: number) => `${r >= 1 ? '+' : '−'}${Math.abs((r - 1) * 100).toFixed(1)} %`;
-
-/** Starts one framework's servers for `variants`; all or none (a failed start stops the rest). */
-export async function startGroup(
-  framework: Framework,
-  variants: readonly Variant[],
-): Promise<Running[]> {
-  const starting = variants.map(async (v) => (await startProcess(framework, [v]))[0]!);
-  const started: Running[] = [];
-  for (const r of await Promise.allSettled(starting))
-    if (r.status === 'fulfilled') started.push(r.value);
-  if (started.length < starting.length) {
-    await stopGroup(started);
-    throw new Error(`an HTTP bench server of ${framework} did not start`);
-  }
-  return started;
-}
 
 export async function stopGroup(group: Running[]): Promise<void> {
   await Promise.all(
@@ -136,31 +128,27 @@ export async function stopGroup(group: Running[]): Promise<void> {
 export type Rounds = Map<Variant, { rates: number[]; cpu: number[] }>;
 
 /**
- * Serves `variants` from ONE process and loads them `seconds` at a time in a rotating order for
- * `rounds` rounds, after a 2 s warm-up each. Inside one process the 5–20 % gap between twin
- * processes is gone; the price is that inferlens's wrappers on `ServerResponse.prototype` serve
- * the other variants' responses too (one lookup per write, end and emit).
+ * Loads `route` of the variants in `group` (one process) `seconds` at a time in a rotating order
+ * for `rounds` rounds, after a 2 s warm-up each. Inside one process the 5–20 % gap between twin
+ * processes is gone, and inferlens touches no other variant's responses (its wrappers are on its
+ * own tracked responses, or on Express's prototype, which the Express variants share: there bare
+ * and the others pay one storage lookup per write).
  */
 export async function pairedRounds(
-  framework: Framework,
-  variants: readonly Variant[],
+  group: readonly Running[],
+  route: Route,
   rounds: number,
   seconds = 1,
 ): Promise<Rounds> {
-  const group = await startProcess(framework, variants);
-  const out: Rounds = new Map(variants.map((v) => [v, { rates: [], cpu: [] }]));
-  try {
-    for (const s of group) await measure(s, 2);
-    for (let round = 0; round < rounds; round++)
-      for (let k = 0; k < group.length; k++) {
-        const s = group[(k + round) % group.length]!;
-        const [rate, cpu] = await measure(s, seconds);
-        out.get(s.variant)!.rates.push(rate);
-        out.get(s.variant)!.cpu.push(cpu);
-      }
-  } finally {
-    await stopGroup(group);
-  }
+  const out: Rounds = new Map(group.map((s) => [s.variant, { rates: [], cpu: [] }]));
+  for (const s of group) await measure(s, 2, route);
+  for (let round = 0; round < rounds; round++)
+    for (let k = 0; k < group.length; k++) {
+      const s = group[(k + round) % group.length]!;
+      const [rate, cpu] = await measure(s, seconds, route);
+      out.get(s.variant)!.rates.push(rate);
+      out.get(s.variant)!.cpu.push(cpu);
+    }
   return out;
 }
 

@@ -58,8 +58,7 @@ export const INFERLENS: Subject = {
   owns: (url) => /\/packages\/[a-z-]+\/(src|dist)\//.test(url),
   // The response and request wrappers of `packages/http/src/node.ts`.
   wraps: (f) =>
-    /\/packages\/http\/(src|dist)\//.test(f.url) &&
-    /(^|\.)(write|end|push)$/.test(f.functionName),
+    /\/packages\/http\/(src|dist)\//.test(f.url) && /(^|\.)(write|end|push)$/.test(f.functionName),
 };
 
 /** A peer: the npm packages it is made of (prom-client included). */

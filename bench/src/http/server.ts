@@ -1,13 +1,14 @@
 /**
- * One hello-world server for the HTTP throughput suite, in its own process so the load generator
- * does not share its event loop: `tsx server.ts <framework> <variant>` listens on 127.0.0.1 with
- * an ephemeral port and prints `{"port":…}` (`<variant>,<variant>…`: one server each, all in this
- * process, and `"ports"` by variant). Every variant serves the same `GET /hello` route
- * (a route template, so the middleware labels it like a real API). `noop` registers an empty
- * middleware (or hook), the floor any middleware pays.
+ * The HTTP suite's servers, in a process of their own so the load generator does not share their
+ * event loop: `tsx server.ts <framework> <variant>,<variant>…` listens on 127.0.0.1, one server
+ * per variant on an ephemeral port each, and prints `{"ports":{…}}` by variant. Every variant
+ * serves the same two routes (route templates, so a middleware labels them like a real API):
+ * `GET /hello/:name`, a hello world, and `GET /sse/:name`, a server-sent-event stream of
+ * {@link SSE_EVENTS} events, each written in its own event-loop turn as a token stream would be.
+ * `noop` registers an empty middleware (or hook), the floor any middleware pays.
  */
 
-import type { Server } from 'node:http';
+import type { Server, ServerResponse } from 'node:http';
 import { Session } from 'node:inspector/promises';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
@@ -21,11 +22,49 @@ import promBundle from 'express-prom-bundle';
 import Fastify from 'fastify';
 import fastifyMetrics from 'fastify-metrics';
 import { Hono } from 'hono';
+import { SSE_EVENTS } from './routes.js';
 
 export type Framework = 'express' | 'fastify' | 'hono';
 export type Variant = 'bare' | 'noop' | 'inferlens' | 'peer';
 
 const BODY = 'hello world';
+const SSE_HEADERS = { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' };
+const event = (i: number) => `data: {"token":${i}}\n\n`;
+
+/** Writes the SSE events to a Node response, one per event-loop turn, then ends it. */
+function streamTo(res: ServerResponse): void {
+  res.writeHead(200, SSE_HEADERS);
+  let i = 0;
+  const next = (): void => {
+    if (res.destroyed) return;
+    if (i === SSE_EVENTS) return void res.end();
+    res.write(event(i++));
+    setImmediate(next);
+  };
+  next();
+}
+
+/** The same events as a Web stream (Hono). */
+function eventStream(): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  let i = 0;
+  let cancelled = false;
+  return new ReadableStream({
+    pull: (controller) =>
+      new Promise<void>((resolve) =>
+        setImmediate(() => {
+          // The load generator hangs up on streams in flight when a run ends.
+          if (cancelled) return resolve();
+          if (i === SSE_EVENTS) controller.close();
+          else controller.enqueue(encoder.encode(event(i++)));
+          resolve();
+        }),
+      ),
+    cancel: () => {
+      cancelled = true;
+    },
+  });
+}
 
 async function expressServer(variant: Variant): Promise<Server> {
   const app = express();
@@ -36,6 +75,7 @@ async function expressServer(variant: Variant): Promise<Server> {
   app.get('/hello/:name', (_req, res) => {
     res.send(BODY);
   });
+  app.get('/sse/:name', (_req, res) => streamTo(res));
   return app.listen(0, '127.0.0.1');
 }
 
@@ -52,6 +92,10 @@ async function fastifyServer(variant: Variant): Promise<Server> {
       routeMetrics: { enabled: { histogram: true, summary: false } },
     });
   app.get('/hello/:name', async () => BODY);
+  app.get('/sse/:name', (_request, reply) => {
+    reply.hijack();
+    streamTo(reply.raw);
+  });
   await app.listen({ port: 0, host: '127.0.0.1' });
   return app.server;
 }
@@ -66,6 +110,7 @@ async function honoServer(variant: Variant): Promise<Server> {
     app.get('/metrics', printMetrics);
   }
   app.get('/hello/:name', (c) => c.text(BODY));
+  app.get('/sse/:name', (c) => c.body(eventStream(), 200, SSE_HEADERS));
   return serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }) as Server;
 }
 
