@@ -7,11 +7,41 @@ import {
 } from '@inferlens/core/internal';
 import type { Attributes } from '@opentelemetry/api';
 
-/** Set on the series that collects label sets past a metric's limit, as sdk-metrics does. */
+/**
+ * Set (to `true`) on the series that collects label sets past a metric's series limit, as
+ * sdk-metrics does, so a backend can tell the folded series from real ones.
+ *
+ * @example
+ * const folded = point.attributes[OVERFLOW_ATTRIBUTE] === true;
+ */
 export const OVERFLOW_ATTRIBUTE = 'otel.metric.overflow';
 
-/** Required on every GenAI metric by the semconv (`chat`, `text_completion`, `embeddings`, …). */
+/**
+ * Required on every GenAI metric by the semconv (`chat`, `text_completion`, `embeddings`, …); the
+ * producer's `operationName` option sets it.
+ *
+ * @example
+ * const ttft = metrics.find((m) => m.descriptor.name === 'gen_ai.server.time_to_first_token');
+ * ttft.dataPoints[0].attributes[OPERATION_ATTRIBUTE]; // 'chat'
+ */
 export const OPERATION_ATTRIBUTE = 'gen_ai.operation.name';
+
+const REQUEST_MODEL = 'gen_ai.request.model';
+const RESPONSE_MODEL = 'gen_ai.response.model';
+const URL_SCHEME = 'url.scheme';
+
+/** What the attributes of one family's series depend on beyond its labels. */
+export interface AttributeContext {
+  readonly operationName: string;
+  /** `url.scheme` of `http.server.*` series that carry no `scheme` label. */
+  readonly urlScheme: string;
+  /**
+   * The series were measured where the model ran (an engine, a model server), so the model they
+   * name is the model that served: reported as `gen_ai.response.model` too. A client knows only
+   * the model it asked for.
+   */
+  readonly served: boolean;
+}
 
 /**
  * Attributes the semconv types as int. Prometheus labels are strings, so these are converted back
@@ -31,21 +61,28 @@ export class AttributeMapper {
   #names: readonly string[] = [];
   readonly #constant: Readonly<Attributes>;
   readonly #constLabels: Readonly<Record<string, string>>;
+  /** Whether `gen_ai.response.model` repeats `gen_ai.request.model` (see AttributeContext.served). */
+  readonly #responseModel: boolean;
   readonly #cache = new WeakMap<Series | MirroredSeries, Attributes>();
 
+  /** `name` is the OTel name the series are exported under, which decides the semconv attributes. */
   constructor(
     family: Family,
-    operationName: string,
+    name: string,
+    context: AttributeContext,
     constLabels: Readonly<Record<string, string>>,
   ) {
     const def: MetricDefinition = family.def;
     this.#family = family;
     this.#constant = {
-      ...(def.scope === 'llm' ? { [OPERATION_ATTRIBUTE]: operationName } : {}),
+      ...(def.scope === 'llm' ? { [OPERATION_ATTRIBUTE]: context.operationName } : {}),
+      // Required on http.server.*; a series' own `scheme` label, mapped after this, wins.
+      ...(name.startsWith('http.server.') ? { [URL_SCHEME]: context.urlScheme } : {}),
       // Rows sharing one OTel name (input and output token usage) differ only by these.
       ...(def.otelAttributes ?? {}),
     };
     this.#constLabels = constLabels;
+    this.#responseModel = context.served && name.startsWith('gen_ai.');
   }
 
   of(series: Series): Attributes {
@@ -63,8 +100,16 @@ export class AttributeMapper {
       attributes[name] = attributeValue(name, value);
     }
     if (series.overflow) attributes[OVERFLOW_ATTRIBUTE] = true;
+    this.#served(attributes);
     this.#cache.set(series, attributes);
     return attributes;
+  }
+
+  /** A `response_model` label (a client told which model answered) is kept as it is. */
+  #served(attributes: Attributes): void {
+    const model = attributes[REQUEST_MODEL];
+    if (this.#responseModel && model !== undefined && attributes[RESPONSE_MODEL] === undefined)
+      attributes[RESPONSE_MODEL] = model;
   }
 
   /**
@@ -96,6 +141,7 @@ export class AttributeMapper {
       attributes[name] = attributeValue(name, value);
     }
     Object.assign(attributes, this.#constLabels);
+    this.#served(attributes);
     this.#cache.set(series, attributes);
     return attributes;
   }

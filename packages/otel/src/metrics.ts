@@ -1,4 +1,11 @@
-import type { Family, MetricDefinition, MetricKind, Series, Store } from '@inferlens/core/internal';
+import type {
+  Family,
+  MetricDefinition,
+  MetricKind,
+  MirroredSeries,
+  Series,
+  Store,
+} from '@inferlens/core/internal';
 import { ValueType } from '@opentelemetry/api';
 import {
   AggregationTemporality,
@@ -7,7 +14,7 @@ import {
   type Histogram,
   type MetricData,
 } from '@opentelemetry/sdk-metrics';
-import { AttributeMapper } from './attributes.js';
+import { type AttributeContext, AttributeMapper } from './attributes.js';
 import type { PointBuilder } from './points.js';
 
 /** One family of the store, with what converting it needs prepared once. */
@@ -18,6 +25,20 @@ interface Member {
   readonly attributes: AttributeMapper;
   /** The family's bounds as the number[] OTel wants, shared by all its points. */
   readonly boundaries: number[];
+  /** Exports the series the lens recorded itself. */
+  readonly own: boolean;
+  /** Exports the series engine sources mirrored into the store (always measured server-side). */
+  readonly mirrored: boolean;
+}
+
+/** Who measured the lens's own series: the model server itself, or a client of it. */
+export type Vantage = 'server' | 'client';
+
+/** How the store's families become OTel metrics. */
+export interface GroupSettings {
+  readonly operationName: string;
+  readonly urlScheme: string;
+  readonly vantage: Vantage;
 }
 
 /** One OTel metric: the store families that share its name (input and output token usage). */
@@ -32,11 +53,15 @@ export interface MetricGroup {
 }
 
 /**
- * Groups the store's families by OTel name, leaving summaries out. Rows that share a name must agree on kind and unit
- * (a test holds the schema to that); if they ever did not, they stay separate metrics rather
- * than producing a data point of the wrong type.
+ * Groups the store's families by OTel name, leaving summaries out. Rows that share a name must
+ * agree on kind and unit (a test holds the schema to that); if they ever did not, they stay
+ * separate metrics rather than producing a data point of the wrong type.
+ *
+ * From the client vantage a row with an `otelClient` name exports the lens's own series under it
+ * (`gen_ai.client.operation.duration`), while the engine series mirrored beside them keep the
+ * server name: those were measured by the engine.
  */
-export function groupFamilies(store: Store, operationName: string): MetricGroup[] {
+export function groupFamilies(store: Store, settings: GroupSettings): MetricGroup[] {
   const groups = new Map<
     string,
     {
@@ -48,32 +73,43 @@ export function groupFamilies(store: Store, operationName: string): MetricGroup[
       helps: string[];
     }
   >();
-  for (const family of store.families()) {
-    const def = family.def;
-    // OTel has no data point for a summary's windowed quantiles (sdk-metrics' MetricProducer
-    // offers gauge, sum, histogram and exponential histogram), so summaries stay Prometheus-only.
-    // The histogram of the same durations is exported in full, which is what to aggregate anyway.
-    if (def.kind === 'summary') continue;
-    const key = `${def.otel}\u0001${def.kind}\u0001${def.unit}`;
+  const add = (family: Family, name: string, served: boolean, own: boolean, mirrored: boolean) => {
+    const def: MetricDefinition = family.def;
+    const key = `${name}\u0001${def.kind}\u0001${def.unit}`;
     let group = groups.get(key);
     if (group === undefined) {
       group = {
-        name: def.otel,
+        name,
         kind: def.kind,
-        upDown: (def as MetricDefinition).otelUpDown === true,
+        upDown: def.otelUpDown === true,
         unit: def.unit,
         members: [],
         helps: [],
       };
       groups.set(key, group);
     }
+    const context: AttributeContext = { ...settings, served };
     group.members.push({
       family,
       store,
-      attributes: new AttributeMapper(family, operationName, store.constLabels),
+      attributes: new AttributeMapper(family, name, context, store.constLabels),
       boundaries: Array.from(family.bounds),
+      own,
+      mirrored,
     });
     if (!group.helps.includes(def.help)) group.helps.push(def.help);
+  };
+  for (const family of store.families()) {
+    const def: MetricDefinition = family.def;
+    // OTel has no data point for a summary's windowed quantiles (sdk-metrics' MetricProducer
+    // offers gauge, sum, histogram and exponential histogram), so summaries stay Prometheus-only.
+    // The histogram of the same durations is exported in full, which is what to aggregate anyway.
+    if (def.kind === 'summary') continue;
+    if (settings.vantage === 'server') add(family, def.otel, true, true, true);
+    else {
+      add(family, def.otelClient ?? def.otel, false, true, false);
+      add(family, def.otel, true, false, true);
+    }
   }
   return [...groups.values()].map(({ helps, ...group }) => ({
     ...group,
@@ -102,14 +138,14 @@ export function toMetricData(
   if (group.kind === 'histogram') {
     const dataPoints: DataPoint<Histogram>[] = [];
     for (const m of group.members)
-      for (const s of m.family.all() as Iterable<Series>) {
+      for (const s of ownSeries(m)) {
         if (s.kind !== 'histogram') continue;
         const p = points.histogram(s, m.attributes.of(s), m.boundaries);
         if (p) dataPoints.push(p);
         else skip(s);
       }
     for (const m of group.members)
-      for (const s of m.store.mirrored(m.family.id)) {
+      for (const s of mirroredSeries(m)) {
         const v = s.value;
         if (typeof v === 'number' || v.cumulative.length !== v.bounds.length + 1) continue;
         const p = points.mirrored.histogram(m.family.id, s, m.attributes.ofMirrored(s));
@@ -126,14 +162,14 @@ export function toMetricData(
   const monotonic = group.kind === 'counter';
   const dataPoints: DataPoint<number>[] = [];
   for (const m of group.members)
-    for (const s of m.family.all() as Iterable<Series>) {
+    for (const s of ownSeries(m)) {
       if (s.kind === 'histogram' || s.kind === 'summary') continue;
       const p = points.number(s, m.attributes.of(s), monotonic);
       if (p) dataPoints.push(p);
       else skip(s);
     }
   for (const m of group.members)
-    for (const s of m.store.mirrored(m.family.id)) {
+    for (const s of mirroredSeries(m)) {
       if (typeof s.value !== 'number') continue;
       const p = points.mirrored.number(m.family.id, s, m.attributes.ofMirrored(s), monotonic);
       if (p) dataPoints.push(p);
@@ -162,4 +198,14 @@ export function toMetricData(
     isMonotonic: true,
     dataPoints,
   };
+}
+
+const NONE: readonly never[] = [];
+
+function ownSeries(m: Member): Iterable<Series> {
+  return m.own ? (m.family.all() as Iterable<Series>) : NONE;
+}
+
+function mirroredSeries(m: Member): Iterable<MirroredSeries> {
+  return m.mirrored ? m.store.mirrored(m.family.id) : NONE;
 }

@@ -15,6 +15,12 @@ const exporterOtlpHttp = await loadPeer(
   () => import('@opentelemetry/exporter-metrics-otlp-http'),
 );
 
+/**
+ * Options of {@link createOtlpReader}: where and how often to push, and the producer's options.
+ *
+ * @example
+ * const options: OtlpReaderOptions = { url: 'http://collector:4318/v1/metrics', intervalMs: 15_000 };
+ */
 export interface OtlpReaderOptions extends MetricProducerOptions {
   /**
    * Full endpoint, e.g. `http://collector:4318/v1/metrics`. Default: `OTEL_EXPORTER_OTLP_METRICS_ENDPOINT`,
@@ -29,11 +35,21 @@ export interface OtlpReaderOptions extends MetricProducerOptions {
   timeoutMs?: number;
 }
 
+/**
+ * What {@link createOtlpReader} returns: a reader already bound to its provider, exporting on a timer.
+ *
+ * @example
+ * const otlp: OtlpPipeline = createOtlpReader(lens);
+ * await otlp.shutdown(); // on exit: exports one last time
+ */
 export interface OtlpPipeline {
+  /** The periodic reader that collects the producer every `intervalMs`. */
   readonly reader: PeriodicExportingMetricReader;
+  /** The OTLP/HTTP exporter the reader hands each collection to. */
   readonly exporter: OTLPMetricExporter;
   /** The provider the reader is bound to; a MetricReader never collects without one. */
   readonly meterProvider: MeterProvider;
+  /** The producer the reader reads the lens through. */
   readonly producer: LensMetricProducer;
   /** Collects and exports now. */
   forceFlush(): Promise<void>;
@@ -57,6 +73,8 @@ export function createOtlpReader(lens: Lens, options: OtlpReaderOptions = {}): O
     headers,
     resource,
     operationName,
+    urlScheme,
+    vantage,
     hookTimeoutMs,
     temporality = 'cumulative',
   } = options;
@@ -78,6 +96,8 @@ export function createOtlpReader(lens: Lens, options: OtlpReaderOptions = {}): O
   );
   const producer = createMetricProducer(lens, {
     operationName,
+    urlScheme,
+    vantage,
     resource,
     temporality,
     hookTimeoutMs,

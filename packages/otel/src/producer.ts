@@ -8,13 +8,35 @@ import {
   type MetricProducer,
 } from '@opentelemetry/sdk-metrics';
 import { fail } from './errors.js';
-import { groupFamilies, type MetricGroup, toMetricData } from './metrics.js';
+import { groupFamilies, type MetricGroup, toMetricData, type Vantage } from './metrics.js';
 import { hrNow, PointBuilder, type Temporality } from './points.js';
 import { VERSION } from './version.js';
 
+/**
+ * Options of {@link createMetricProducer}; the OTLP and Prometheus pipelines take them too.
+ *
+ * @example
+ * createMetricProducer(lens, { operationName: 'text_completion', urlScheme: 'https', vantage: 'client' });
+ */
 export interface MetricProducerOptions {
   /** `gen_ai.operation.name` on every GenAI metric (Required by the semconv). Default `chat`. */
   operationName?: string;
+  /**
+   * `url.scheme` (Required by the semconv) on the `http.server.*` metrics of the HTTP middleware:
+   * the scheme your server is reached by. A series with its own `scheme` label (an extra label,
+   * for a server that listens on both) reports that instead. Default `http`.
+   */
+  urlScheme?: string;
+  /**
+   * Who measured the lens's own requests. `server` (an engine, a model server): TTFT, TPOT and
+   * e2e are `gen_ai.server.*` and `gen_ai.response.model` repeats the served model. `client` (a
+   * gateway, an app timing an SDK's stream with `timeStream`): e2e is
+   * `gen_ai.client.operation.duration`, TTFT `gen_ai.client.operation.time_to_first_chunk`, ITL
+   * `gen_ai.client.operation.time_per_output_chunk`; engine series mirrored into the lens stay
+   * server metrics. Default `client` when the lens has the constant label `vantage` set to
+   * `gateway` or `client` (as `examples/vllm-gateway` does), `server` otherwise.
+   */
+  vantage?: 'server' | 'client';
   /**
    * Resource reported when the producer is collected on its own. A MetricReader bound to a
    * MeterProvider reports the provider's resource instead. Default: `defaultResource()`.
@@ -29,7 +51,13 @@ export interface MetricProducerOptions {
   hookTimeoutMs?: number;
 }
 
-/** A `MetricProducer` over one lens; pass it in `metricProducers` of any OTel `MetricReader`. */
+/**
+ * A `MetricProducer` over one lens; pass it in `metricProducers` of any OTel `MetricReader`.
+ *
+ * @example
+ * const producer: LensMetricProducer = createMetricProducer(lens);
+ * const { resourceMetrics, errors } = await producer.collect();
+ */
 export interface LensMetricProducer extends MetricProducer {
   readonly lens: Lens;
   readonly temporality: Temporality;
@@ -63,6 +91,14 @@ export function createMetricProducer(
   const operationName = options.operationName ?? 'chat';
   if (typeof operationName !== 'string' || operationName === '')
     fail('operationName: must be a non-empty string such as "chat" or "text_completion"');
+  const urlScheme = options.urlScheme ?? 'http';
+  if (typeof urlScheme !== 'string' || !/^[a-z][a-z0-9+.-]*$/i.test(urlScheme))
+    fail(
+      `urlScheme: must be a URI scheme such as "http" or "https", not ${JSON.stringify(urlScheme)}`,
+    );
+  const vantage = options.vantage ?? defaultVantage(lens);
+  if (vantage !== 'server' && vantage !== 'client')
+    fail(`vantage: must be "server" or "client", not ${JSON.stringify(vantage)}`);
   const temporality = options.temporality ?? 'cumulative';
   if (temporality !== 'cumulative' && temporality !== 'delta')
     fail(`temporality: must be "cumulative" or "delta", not ${JSON.stringify(temporality)}`);
@@ -71,10 +107,18 @@ export function createMetricProducer(
     fail('hookTimeoutMs: must be a positive number of milliseconds');
   return new LensProducer(lens, {
     operationName,
+    urlScheme,
+    vantage,
     temporality,
     hookTimeoutMs,
     resource: options.resource ?? defaultResource(),
   });
+}
+
+/** The gateway example marks its own measurements `vantage="gateway"` (docs/monitoring.md). */
+function defaultVantage(lens: Lens): Vantage {
+  const mark = lens.store.constLabels.vantage;
+  return mark === 'gateway' || mark === 'client' ? 'client' : 'server';
 }
 
 const SCOPE = { name: '@inferlens/otel', version: VERSION };
@@ -96,7 +140,7 @@ class LensProducer implements LensMetricProducer {
     this.temporality = temporality;
     this.#resource = settings.resource;
     this.#hookTimeoutMs = settings.hookTimeoutMs;
-    this.#groups = groupFamilies(lens.store, settings.operationName);
+    this.#groups = groupFamilies(lens.store, settings);
     this.#points = new PointBuilder(temporality, hrNow(), () => lens.drop('invalid_value'));
     this.#otelTemporality =
       temporality === 'delta' ? AggregationTemporality.DELTA : AggregationTemporality.CUMULATIVE;

@@ -16,6 +16,12 @@ const exporterPrometheus = await loadPeer(
   () => import('@opentelemetry/exporter-prometheus'),
 );
 
+/**
+ * Options of {@link createPrometheusExporter}: the exporter's own, and the producer's.
+ *
+ * @example
+ * const options: PrometheusExporterOptions = { port: 9464, withoutScopeInfo: true, urlScheme: 'https' };
+ */
 export interface PrometheusExporterOptions extends Omit<MetricProducerOptions, 'temporality'> {
   /** Port of the exporter's own server (default 9464 or `OTEL_EXPORTER_PROMETHEUS_PORT`). */
   port?: number;
@@ -35,10 +41,19 @@ export interface PrometheusExporterOptions extends Omit<MetricProducerOptions, '
   withResourceConstantLabels?: RegExp;
 }
 
+/**
+ * What {@link createPrometheusExporter} resolves with: the exporter, already bound to its provider.
+ *
+ * @example
+ * const prom: PrometheusPipeline = await createPrometheusExporter(lens, { port: 9464 });
+ * await prom.shutdown();
+ */
 export interface PrometheusPipeline {
+  /** The exporter-prometheus reader, which collects at each scrape. */
   readonly exporter: PrometheusExporter;
   /** The provider the exporter is bound to; a MetricReader never collects without one. */
   readonly meterProvider: MeterProvider;
+  /** The producer the exporter reads the lens through. */
   readonly producer: LensMetricProducer;
   /** Serves the metrics text on any path; mount it on your own server. */
   readonly handler: (request: IncomingMessage, response: ServerResponse) => void;
@@ -69,6 +84,8 @@ export function createPrometheusExporter(
     preventServerStart,
     resource,
     operationName,
+    urlScheme,
+    vantage,
     hookTimeoutMs,
     ...rest
   } = options;
@@ -82,7 +99,13 @@ export function createPrometheusExporter(
   if (endpoint !== undefined && (typeof endpoint !== 'string' || endpoint === ''))
     fail('endpoint: must be a path such as "/metrics"');
   const { PrometheusExporter } = usePeer(exporterPrometheus, 'createPrometheusExporter');
-  const producer = createMetricProducer(lens, { operationName, resource, hookTimeoutMs });
+  const producer = createMetricProducer(lens, {
+    operationName,
+    urlScheme,
+    vantage,
+    resource,
+    hookTimeoutMs,
+  });
   // The server is started below rather than by the constructor, whose listen error would only
   // reach the diag logger.
   const config: ExporterConfig = { ...rest, port, host, endpoint, preventServerStart: true };

@@ -42,6 +42,7 @@ describe('extra labels', () => {
       'http.response.status_code': 200,
       'inferlens.http.outcome': 'completed',
       worker_id: 'w1',
+      'url.scheme': 'http',
     };
     // An empty value is left out, as in the text exposition.
     expect(duration.dataPoints.map((p) => [p.attributes, p.value.sum])).toEqual([

@@ -62,6 +62,14 @@ export function llmAttributes(model: string, extra: Record<string, string> = {})
   };
 }
 
+/**
+ * The attributes of a `gen_ai.*` metric's series measured where the model ran: the requested model
+ * is also the model that served (`gen_ai.response.model`).
+ */
+export function served<T extends Record<string, unknown>>(attributes: T): T {
+  return { ...attributes, 'gen_ai.response.model': attributes['gen_ai.request.model'] };
+}
+
 export function metricsOf(result: CollectionResult): MetricData[] {
   return result.resourceMetrics.scopeMetrics.flatMap((s) => s.metrics);
 }

@@ -16,6 +16,7 @@ import {
   findMetric,
   llmAttributes,
   recordedLens,
+  served,
   TTFT,
 } from './helpers.js';
 
@@ -48,9 +49,9 @@ describe('mirrored series (engine sources) in the producer', () => {
     const ttft = findMetric(result, TTFT.otel) as HistogramMetricData;
     expect(ttft.aggregationTemporality).toBe(AggregationTemporality.CUMULATIVE);
     expect(ttft.dataPoints.map((p) => p.attributes)).toEqual([
-      llmAttributes('llama-3-8b'),
-      llmAttributes('mistral-7b'),
-      ENGINE_ATTRIBUTES,
+      served(llmAttributes('llama-3-8b')),
+      served(llmAttributes('mistral-7b')),
+      served(ENGINE_ATTRIBUTES),
     ]);
     const own = ttft.dataPoints[0]!;
     expect(own.value.buckets.boundaries).toEqual([...TTFT.buckets]);

@@ -10,6 +10,7 @@ import {
   listen,
   otlpReceiver,
   recordedLens,
+  served,
   TTFT,
 } from './helpers.js';
 
@@ -115,6 +116,7 @@ describe('createOtlpReader', () => {
       'gen_ai.request.model': 'llama-3-8b',
       'gen_ai.provider.name': 'vllm',
       worker_id: 'w1',
+      'gen_ai.response.model': 'llama-3-8b',
     });
     expect(llama.explicitBounds).toEqual([...TTFT.buckets]);
     const counts = new Array(TTFT.buckets.length + 1).fill(0);
@@ -166,7 +168,7 @@ describe('createOtlpReader', () => {
     await otlp.forceFlush();
     const ttft = metricsIn(received[0]!.body).get(TTFT.otel)!;
     const engine = pointFor(ttft, { target: '10.0.0.5:8000' });
-    expect(attrs(engine)).toEqual(ENGINE_ATTRIBUTES);
+    expect(attrs(engine)).toEqual(served(ENGINE_ATTRIBUTES));
     expect(engine.explicitBounds).toEqual(state.ttft.bounds);
     expect(engine.bucketCounts!.map(Number)).toEqual([1, 2, 0, 2]);
     expect(Number(engine.count)).toBe(5);

@@ -16,6 +16,7 @@ import {
   llmAttributes,
   metricsOf,
   recordedLens,
+  served,
   TTFT,
 } from './helpers.js';
 
@@ -35,8 +36,8 @@ describe('createMetricProducer', () => {
     expect(ttft.dataPointType).toBe(DataPointType.HISTOGRAM);
     expect(ttft.aggregationTemporality).toBe(AggregationTemporality.CUMULATIVE);
     expect(ttft.dataPoints.map((p) => p.attributes)).toEqual([
-      llmAttributes('llama-3-8b'),
-      llmAttributes('mistral-7b'),
+      served(llmAttributes('llama-3-8b')),
+      served(llmAttributes('mistral-7b')),
     ]);
     const [llama, mistral] = ttft.dataPoints;
     expect(llama!.value).toEqual({
@@ -72,7 +73,9 @@ describe('createMetricProducer', () => {
       'output/mistral-7b',
     ]);
     const input = byKey['input/llama-3-8b']!;
-    expect(input.attributes).toEqual(llmAttributes('llama-3-8b', { 'gen_ai.token.type': 'input' }));
+    expect(input.attributes).toEqual(
+      served(llmAttributes('llama-3-8b', { 'gen_ai.token.type': 'input' })),
+    );
     expect(input.value).toEqual({
       buckets: { boundaries: [...bounds], counts: bucketCounts(bounds, [12, 300]) },
       sum: 312,
@@ -207,6 +210,7 @@ describe('createMetricProducer', () => {
           'gen_ai.operation.name': 'chat',
           'gen_ai.request.model': 'a',
           'gen_ai.provider.name': 'tgi',
+          'gen_ai.response.model': 'a',
         },
         1,
       ],

@@ -12,7 +12,7 @@ afterEach(async () => {
 const promName = (otel: string) => otel.replaceAll('.', '_');
 
 const SERIES =
-  'gen_ai_operation_name="chat",gen_ai_request_model="llama-3-8b",gen_ai_provider_name="vllm",worker_id="w1",otel_scope_name="@inferlens/otel"';
+  'gen_ai_operation_name="chat",gen_ai_request_model="llama-3-8b",gen_ai_provider_name="vllm",worker_id="w1",gen_ai_response_model="llama-3-8b",otel_scope_name="@inferlens/otel"';
 
 /** `le` and value of each bucket line of one series, in order. */
 function buckets(text: string, name: string, model: string): [string, number][] {

@@ -64,6 +64,7 @@ describe('the README examples run as written and end on their own (#11, #15)', (
       'Serve through exporter-prometheus',
       'Serve through exporter-prometheus',
       'Bring your own SDK',
+      'Server or client',
     ]);
   });
 
@@ -119,6 +120,15 @@ describe('the README examples run as written and end on their own (#11, #15)', (
   it('Bring your own SDK', async () => {
     const { code, output } = await run(all[3]!.code, 'own-sdk');
     expect(output).toContain("'gen_ai.server.time_to_first_token'");
+    expect(code).toBe(0);
+  }, 30_000);
+
+  it('Server or client', async () => {
+    const { code, output } = await run(all[4]!.code, 'vantage');
+    expect(output).toContain('Hello');
+    expect(output).toContain("'gen_ai.client.operation.duration'");
+    expect(output).toContain("'gen_ai.client.operation.time_to_first_chunk'");
+    expect(output).not.toContain('gen_ai.server.');
     expect(code).toBe(0);
   }, 30_000);
 });

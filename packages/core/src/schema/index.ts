@@ -51,10 +51,15 @@ export const OTEL_LABELS: Readonly<Record<string, string>> = {
   // Semconv only has gen_ai.response.finish_reasons, a string array on spans; ours is one value.
   finish_reason: 'llm.response.finish_reason',
   error_type: 'error.type',
+  // Set on a series only when it differs from the requested model (a client seeing an alias
+  // resolved); otherwise @inferlens/otel reports model_name as the model that served.
+  response_model: 'gen_ai.response.model',
   method: 'http.request.method',
   route: 'http.route',
   status: 'http.response.status_code',
   outcome: 'inferlens.http.outcome',
+  // Required on http.server.*; @inferlens/otel falls back to its `urlScheme` option without it.
+  scheme: 'url.scheme',
   // The hardware semconv requires hw.id on hw.gpu.* metrics; the NVML product name is the model.
   uuid: 'hw.id',
   name: 'hw.model',

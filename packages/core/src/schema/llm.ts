@@ -49,6 +49,7 @@ export const llmMetrics = {
     buckets: TTFT_SECONDS,
     prometheus: 'llm_time_to_first_token_seconds',
     otel: 'gen_ai.server.time_to_first_token',
+    otelClient: 'gen_ai.client.operation.time_to_first_chunk',
     semconv: true,
   },
   interTokenLatency: {
@@ -63,6 +64,7 @@ export const llmMetrics = {
     buckets: TOKEN_SECONDS,
     prometheus: 'llm_inter_token_latency_seconds',
     otel: 'llm.inter_token_latency',
+    otelClient: 'gen_ai.client.operation.time_per_output_chunk',
     semconv: false,
   },
   timePerOutputToken: {
@@ -77,6 +79,7 @@ export const llmMetrics = {
     buckets: TOKEN_SECONDS,
     prometheus: 'llm_time_per_output_token_seconds',
     otel: 'gen_ai.server.time_per_output_token',
+    otelClient: 'llm.client.time_per_output_token',
     semconv: true,
   },
   e2eRequestLatency: {
@@ -91,6 +94,7 @@ export const llmMetrics = {
     buckets: E2E_SECONDS,
     prometheus: 'llm_e2e_request_latency_seconds',
     otel: 'gen_ai.server.request.duration',
+    otelClient: 'gen_ai.client.operation.duration',
     semconv: true,
   },
   requestQueueTime: {

@@ -37,6 +37,11 @@ export interface MetricDefinition {
   readonly prometheus: string;
   /** OTel profile name: GenAI semconv where one exists. */
   readonly otel: string;
+  /**
+   * OTel name when the lens measures as a client of the model (a gateway, an app timing an SDK's
+   * stream), where `otel` names the server-side metric; `@inferlens/otel` picks it by vantage.
+   */
+  readonly otelClient?: string;
   /** Constant OTel attributes that tell rows sharing one OTel name apart. */
   readonly otelAttributes?: Readonly<Record<string, string>>;
   /** True when `otel` is an OTel semantic-convention name (GenAI, HTTP, hardware), false when it is ours. */
