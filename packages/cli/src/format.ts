@@ -1,4 +1,4 @@
-import type { MetricFamily, ParseResult } from '@inferlens/prom-parse';
+import { type MetricFamily, type ParseResult, parseNumber } from '@inferlens/prom-parse';
 import { monotonic, samplesOf, seriesKey, some } from './series.js';
 
 /** A finding of `check`: a problem fails the run (exit 1); a warning is for the reader. */
@@ -48,10 +48,7 @@ function histogramProblems(f: MetricFamily): Finding[] {
   for (const s of f.samples) {
     const key = seriesKey(f.name, s.labels, 'le');
     if (s.name.endsWith('_bucket')) {
-      const le =
-        s.labels.le === undefined
-          ? Number.NaN
-          : Number(s.labels.le.replace(/^\+?Inf$/i, 'Infinity'));
+      const le = parseNumber(s.labels.le ?? '') ?? Number.NaN;
       groups.set(key, [...(groups.get(key) ?? []), { le, value: s.value }]);
     } else if (s.name.endsWith('_count')) counts.set(key, s.value);
   }

@@ -178,7 +178,12 @@ export function unescapeText(raw: string): string {
 
 /**
  * A sample value as Go's `strconv.ParseFloat` reads it: decimal and exponent forms, and `NaN`,
- * `Inf`, `+Inf`, `-Inf`, `Infinity` in any case. Returns undefined when it is not a number.
+ * `Inf`, `+Inf`, `-Inf`, `Infinity` in any case. Returns undefined when it is not a number. The one
+ * number reader of the repository: samples, timestamps and `le` bounds are read with it.
+ *
+ * @example
+ * parseNumber('+Inf'); // Infinity
+ * parseNumber('1e-3'); // 0.001
  */
 export function parseNumber(token: string): number | undefined {
   if (token === '') return undefined;

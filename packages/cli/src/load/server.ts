@@ -1,6 +1,6 @@
 import type { MetricId } from '@inferlens/core';
 import { histogramDelta, quantileOf } from '@inferlens/engine-source/internal';
-import { type MetricFamily, parse } from '@inferlens/prom-parse';
+import { type MetricFamily, parse, parseNumber } from '@inferlens/prom-parse';
 import { identify } from '../engine.js';
 import { presentName, STANDARD } from '../standard.js';
 
@@ -80,7 +80,7 @@ function histogramOf(families: readonly MetricFamily[], name: string): Histogram
   for (const f of families)
     for (const s of f.samples) {
       if (s.name === `${name}_bucket` && s.labels.le !== undefined) {
-        const le = s.labels.le === '+Inf' ? Number.POSITIVE_INFINITY : Number(s.labels.le);
+        const le = parseNumber(s.labels.le) ?? Number.NaN;
         byLe.set(le, (byLe.get(le) ?? 0) + s.value);
       } else if (s.name === `${name}_sum`) sum += s.value;
       else if (s.name === `${name}_count`) count += s.value;
