@@ -6,6 +6,7 @@ import {
   type EngineSourceOptions,
   type TargetOptions,
 } from './source.js';
+import { type Fail, namedTargets } from './source-setup.js';
 import type { EngineAdapter, SourceError, TargetStatus } from './target.js';
 
 /** A target of auto mode; `engine` skips detection (`vllm`, `tgi`, …: an adapter's engine). */
@@ -53,6 +54,13 @@ export interface AutoSource {
 
 const UNKNOWN = 'unknown';
 
+/** Scrapes a target whose engine is not told: its source rows only (up, errors), no `llm_*`. */
+const UNKNOWN_ADAPTER: EngineAdapter = {
+  engine: UNKNOWN,
+  packageName: '@inferlens/engine-source',
+  normalize() {},
+};
+
 /** What makes a target the same one across `setTargets` calls. */
 const identity = (t: AutoTarget): string =>
   JSON.stringify([t.name, t.url, t.engine, t.model, t.labels, t.headers]);
@@ -87,134 +95,152 @@ export async function createAutoSource(
   if (!Array.isArray(o.targets)) fail('`targets` must be an array');
   const redetectMs = o.redetectMs ?? 60_000;
   if (!(redetectMs > 0)) fail('redetectMs must be a positive number');
-  const byEngine = new Map(adapters.map((a) => [a.engine, a]));
-  const unknown: EngineAdapter = {
-    engine: UNKNOWN,
-    packageName: '@inferlens/engine-source',
-    normalize() {},
+  const fleet = new Fleet(adapters, o, fail);
+  await fleet.setTargets(o.targets);
+  const timer = setInterval(() => void fleet.redetect(), redetectMs);
+  (timer as { unref?: () => void }).unref?.();
+  return {
+    status: () => fleet.status(),
+    refresh: () => fleet.refresh(),
+    setTargets: (list) => fleet.setTargets(list),
+    close() {
+      clearInterval(timer);
+      fleet.close();
+    },
   };
-  const limits = { timeoutMs: o.timeoutMs ?? 5000, maxBytes: o.maxBytes ?? 4 * 1024 * 1024 };
-  const { redetectMs: _r, targets: _t, ...sourceOptions } = o;
+}
 
-  const normalize = (list: readonly (string | AutoTarget)[]): AutoTarget[] => {
-    const names = new Set<string>();
-    return list.map((t) => {
-      const spec = typeof t === 'string' ? { url: t } : { ...t };
-      let url: URL | undefined;
-      try {
-        url = new URL(spec.url);
-      } catch {}
-      if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:'))
-        fail(`target "${String(spec.url)}" is not an http(s) URL`);
-      if (spec.engine !== undefined && !byEngine.has(spec.engine))
-        fail(`target "${spec.url}": no adapter for engine "${spec.engine}"`);
-      const name = spec.name ?? url!.host;
-      if (names.has(name)) fail(`two targets are named "${name}"; give each a distinct name`);
-      names.add(name);
+/** Auto mode's state: the targets with what detection found, and one engine source per engine. */
+class Fleet {
+  #entries: Entry[] = [];
+  readonly #sources = new Map<string, EngineSource & { key?: string }>();
+  readonly #byEngine: Map<string, EngineAdapter>;
+  readonly #limits: { timeoutMs: number; maxBytes: number };
+  readonly #sourceOptions: Omit<EngineSourceOptions, 'targets'>;
+  #queue = Promise.resolve();
+
+  constructor(
+    readonly adapters: readonly EngineAdapter[],
+    readonly options: AutoSourceOptions,
+    readonly fail: Fail,
+  ) {
+    this.#byEngine = new Map(adapters.map((a) => [a.engine, a]));
+    this.#limits = { timeoutMs: options.timeoutMs ?? 5000, maxBytes: options.maxBytes ?? 4 << 20 };
+    const { redetectMs: _r, targets: _t, ...sourceOptions } = options;
+    this.#sourceOptions = sourceOptions;
+  }
+
+  /** Checks and names the targets; throws a setup error for a bad list. */
+  normalize(list: readonly (string | AutoTarget)[]): AutoTarget[] {
+    return namedTargets(list, this.fail).map(({ spec, name }) => {
+      if (spec.engine !== undefined && !this.#byEngine.has(spec.engine))
+        this.fail(`target "${spec.url}": no adapter for engine "${spec.engine}"`);
       return { ...spec, name };
     });
-  };
+  }
 
-  const detect = async (spec: AutoTarget): Promise<Detection> => {
-    const forced = spec.engine === undefined ? undefined : byEngine.get(spec.engine)!;
-    const d = await detectEngine(spec.url, forced ? [forced] : adapters, {
-      ...limits,
+  setTargets(list: readonly (string | AutoTarget)[]): Promise<void> {
+    let specs: AutoTarget[];
+    try {
+      specs = this.normalize(list);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.#serial(async () => {
+      const old = new Map(this.#entries.map((e) => [identity(e.spec), e]));
+      this.#entries = await Promise.all(
+        specs.map(async (spec) => {
+          const kept = old.get(identity(spec));
+          return {
+            spec,
+            name: spec.name!,
+            detection: kept?.detection ?? (await this.#detect(spec)),
+          };
+        }),
+      );
+      this.#rebuild();
+    });
+  }
+
+  /** Detects again the targets whose engine was not told. */
+  redetect(): Promise<void> {
+    return this.#serial(async () => {
+      let changed = false;
+      for (const e of this.#entries) {
+        if (e.detection.engine !== undefined) continue;
+        e.detection = await this.#detect(e.spec);
+        changed ||= e.detection.engine !== undefined;
+      }
+      if (changed) this.#rebuild();
+    });
+  }
+
+  status(): AutoTargetStatus[] {
+    return [...this.#sources.values()].flatMap((s) =>
+      s.status().map((st) => {
+        const d = this.#entries.find((e) => e.name === st.target)!.detection;
+        const problem = d.engine === undefined ? ('unknown_engine' as const) : st.problem;
+        return { ...st, detection: d, problem };
+      }),
+    );
+  }
+
+  refresh(): Promise<void> {
+    return Promise.all([...this.#sources.values()].map((s) => s.refresh())).then(() => {});
+  }
+
+  close(): void {
+    for (const s of this.#sources.values()) s.close();
+    this.#sources.clear();
+  }
+
+  /** Target list changes and re-detections run one at a time, in order. */
+  #serial(job: () => Promise<void>): Promise<void> {
+    this.#queue = this.#queue.then(job, job);
+    return this.#queue;
+  }
+
+  async #detect(spec: AutoTarget): Promise<Detection> {
+    const forced = spec.engine === undefined ? undefined : this.#byEngine.get(spec.engine)!;
+    const d = await detectEngine(spec.url, forced ? [forced] : this.adapters, {
+      ...this.#limits,
       headers: spec.headers,
     });
     return forced ? { ...d, engine: forced.engine, by: 'forced' } : d;
-  };
+  }
 
-  let entries: Entry[] = [];
-  const sources = new Map<string, EngineSource>();
-  const onError = (e: SourceError): void => {
-    if (e.engine !== UNKNOWN || e.reason !== 'no_standard_series') return o.onError?.(e);
-    const d = entries.find((x) => x.name === e.target)?.detection;
-    o.onError?.({
+  /** (Re)creates the source of every engine whose target set changed. */
+  #rebuild(): void {
+    const groups = new Map<string, Entry[]>();
+    for (const e of this.#entries) {
+      const engine = e.detection.engine ?? UNKNOWN;
+      groups.set(engine, [...(groups.get(engine) ?? []), e]);
+    }
+    for (const engine of new Set([...this.#sources.keys(), ...groups.keys()])) {
+      const want = groups.get(engine) ?? [];
+      const key = want.map((e) => identity(e.spec)).join('\n');
+      const have = this.#sources.get(engine);
+      if (have?.key === key) continue;
+      have?.close();
+      this.#sources.delete(engine);
+      if (want.length === 0) continue;
+      const source = createEngineSource(this.#byEngine.get(engine) ?? UNKNOWN_ADAPTER, {
+        ...this.#sourceOptions,
+        targets: want.map(({ spec, name }) => ({ ...spec, name })),
+        onError: (e) => this.#onError(e),
+      });
+      this.#sources.set(engine, Object.assign(source, { key }));
+    }
+  }
+
+  /** A target no adapter told apart fills no standard row: reported as `unknown_engine`. */
+  #onError(e: SourceError): void {
+    if (e.engine !== UNKNOWN || e.reason !== 'no_standard_series') return this.options.onError?.(e);
+    const d = this.#entries.find((x) => x.name === e.target)?.detection;
+    this.options.onError?.({
       ...e,
       reason: 'unknown_engine',
       message: `engine not told: ${d?.message ?? ''}`,
     });
-  };
-  /** (Re)creates the source of every engine whose target set changed. */
-  const rebuild = (): void => {
-    const groups = new Map<string, Entry[]>();
-    for (const e of entries) {
-      const engine = e.detection.engine ?? UNKNOWN;
-      groups.set(engine, [...(groups.get(engine) ?? []), e]);
-    }
-    for (const engine of new Set([...sources.keys(), ...groups.keys()])) {
-      const want = groups.get(engine) ?? [];
-      const key = want.map((e) => identity(e.spec)).join('\n');
-      const have = sources.get(engine) as (EngineSource & { key?: string }) | undefined;
-      if (have?.key === key) continue;
-      have?.close();
-      sources.delete(engine);
-      if (want.length === 0) continue;
-      const source = createEngineSource(byEngine.get(engine) ?? unknown, {
-        ...sourceOptions,
-        targets: want.map(({ spec, name }) => ({ ...spec, name })),
-        onError,
-      });
-      sources.set(engine, Object.assign(source, { key }));
-    }
-  };
-
-  let queue = Promise.resolve();
-  const serial = (job: () => Promise<void>): Promise<void> => {
-    queue = queue.then(job, job);
-    return queue;
-  };
-  const setTargets = (list: readonly (string | AutoTarget)[]): Promise<void> => {
-    let specs: AutoTarget[];
-    try {
-      specs = normalize(list);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    return serial(async () => {
-      const old = new Map(entries.map((e) => [identity(e.spec), e]));
-      entries = await Promise.all(
-        specs.map(async (spec) => {
-          const kept = old.get(identity(spec));
-          return { spec, name: spec.name!, detection: kept?.detection ?? (await detect(spec)) };
-        }),
-      );
-      rebuild();
-    });
-  };
-  await setTargets(normalize(o.targets));
-
-  const timer = setInterval(() => {
-    void serial(async () => {
-      let changed = false;
-      for (const e of entries) {
-        if (e.detection.engine !== undefined) continue;
-        e.detection = await detect(e.spec);
-        changed ||= e.detection.engine !== undefined;
-      }
-      if (changed) rebuild();
-    });
-  }, redetectMs);
-  (timer as { unref?: () => void }).unref?.();
-
-  return {
-    status: () =>
-      [...sources.values()].flatMap((s) =>
-        s.status().map((st) => {
-          const d = entries.find((e) => e.name === st.target)!.detection;
-          return {
-            ...st,
-            detection: d,
-            problem: d.engine === undefined ? ('unknown_engine' as const) : st.problem,
-          };
-        }),
-      ),
-    refresh: () => Promise.all([...sources.values()].map((s) => s.refresh())).then(() => {}),
-    setTargets,
-    close() {
-      clearInterval(timer);
-      for (const s of sources.values()) s.close();
-      sources.clear();
-    },
-  };
+  }
 }

@@ -1,6 +1,12 @@
 import type { Lens, MetricId } from '@inferlens/core';
 import { setupError } from '@inferlens/core/internal';
 import type { MirroredSeries, MirrorSource } from './snapshot.js';
+import {
+  checkTargetLabels,
+  namedTargets,
+  type SourceSettings,
+  sourceSettings,
+} from './source-setup.js';
 import { type EngineAdapter, type SourceError, Target, type TargetStatus } from './target.js';
 
 /**
@@ -95,63 +101,35 @@ export function createEngineSource(
 ): EngineSource {
   const fail = (msg: string): never => setupError(adapter.packageName, msg);
   const o = options ?? fail('options are required: { lens, targets }');
-  if (!o.lens || typeof o.lens.series !== 'function') fail('`lens` is required (createLens(...))');
-  if (!Array.isArray(o.targets) || o.targets.length === 0)
-    fail('`targets` must list at least one engine URL');
-  const positive = (k: keyof EngineSourceOptions, v: unknown, def: number): number => {
-    if (v === undefined) return def;
-    if (typeof v !== 'number' || !(v > 0) || !Number.isFinite(v))
-      fail(`${k} must be a positive number`);
-    return v as number;
-  };
-  if (o.strict !== undefined && typeof o.strict !== 'boolean') fail('strict must be true or false');
-  if (o.onError !== undefined && typeof o.onError !== 'function')
-    fail('onError must be a function');
-  const intervalMs =
-    o.intervalMs === undefined ? undefined : positive('intervalMs', o.intervalMs, 0);
-  const settings = {
-    timeoutMs: positive('timeoutMs', o.timeoutMs, 5000),
-    maxBytes: positive('maxBytes', o.maxBytes, 4 * 1024 * 1024),
-    maxSeries: positive('maxSeries', o.maxSeries, 10_000),
-    staleAfterMs: positive('staleAfterMs', o.staleAfterMs, 300_000),
-    strict: o.strict === true,
-    onError: o.onError,
-  };
-  const minIntervalMs =
-    o.minIntervalMs === undefined ? 1000 : positive('minIntervalMs', o.minIntervalMs, 1000);
-  const targets: Target[] = [];
-  const names = new Set<string>();
-  for (const t of o.targets) {
-    const spec = typeof t === 'string' ? { url: t } : t;
-    let url: URL | undefined;
-    try {
-      url = new URL(spec?.url);
-    } catch {}
-    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:'))
-      fail(`target "${String(spec?.url)}" is not an http(s) URL`);
-    const name = spec.name ?? url!.host;
-    if (names.has(name)) fail(`two targets are named "${name}"; give each a distinct name`);
-    names.add(name);
-    for (const [k, v] of Object.entries(spec.labels ?? {}))
-      if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(k) || k.startsWith('__') || typeof v !== 'string')
-        fail(
-          `target "${name}": label ${JSON.stringify(k)} is not a label name with a string value`,
-        );
-    const base = url!.href.replace(/\/+$/, '');
-    targets.push(
-      new Target(
-        adapter,
-        o.lens,
-        { ...settings, headers: spec.headers },
-        { name, url: base, model: spec.model, labels: spec.labels },
-      ),
-    );
-  }
-
+  const settings = sourceSettings(o, fail);
+  const targets = namedTargets(o.targets, fail).map((t) => {
+    checkTargetLabels(t, fail);
+    const { name, base, spec } = t;
+    const ctx = { name, url: base, model: spec.model, labels: spec.labels };
+    return new Target(adapter, o.lens, { ...settings.target, headers: spec.headers }, ctx);
+  });
   const refresh = async (): Promise<void> => {
     await Promise.all(targets.map((t) => t.scrape()));
   };
-  const mirrored = (id: MetricId): readonly MirroredSeries[] | undefined => {
+  const mirrored = mirrorOf(targets);
+  const detach = o.lens.store.addMirror({ mirrored });
+  const stop = schedule(o, settings, targets, refresh);
+  return {
+    engine: adapter.engine,
+    mirrored,
+    refresh,
+    status: () => targets.map((t) => ({ ...t.status, dropped: { ...t.status.dropped } })),
+    close() {
+      stop();
+      detach();
+      removeSourceSeries(o.lens, adapter.engine, targets);
+    },
+  };
+}
+
+/** The targets' series under one metric id, stale data expired first. */
+function mirrorOf(targets: readonly Target[]): EngineSource['mirrored'] {
+  return (id) => {
     const wall = Date.now();
     let first: readonly MirroredSeries[] | undefined;
     let merged: MirroredSeries[] | undefined;
@@ -165,16 +143,27 @@ export function createEngineSource(
     }
     return merged ?? first;
   };
-  const detach = o.lens.store.addMirror({ mirrored });
-  const onCollect = o.scrapeOnCollect ?? intervalMs === undefined;
-  const removeHook = onCollect
-    ? o.lens.onCollect(() => {
-        const due = performance.now() - minIntervalMs;
-        return Promise.all(targets.filter((t) => t.finishedAt <= due).map((t) => t.scrape())).then(
-          () => {},
-        );
-      })
-    : undefined;
+}
+
+/**
+ * Scrapes when the lens is collected (targets scraped less than `minIntervalMs` ago are skipped)
+ * and/or on a timer; returns what stops both.
+ */
+function schedule(
+  o: EngineSourceOptions,
+  settings: SourceSettings,
+  targets: readonly Target[],
+  refresh: () => Promise<void>,
+): () => void {
+  const { intervalMs, minIntervalMs } = settings;
+  const removeHook =
+    (o.scrapeOnCollect ?? intervalMs === undefined)
+      ? o.lens.onCollect(() => {
+          const due = performance.now() - minIntervalMs;
+          const stale = targets.filter((t) => t.finishedAt <= due);
+          return Promise.all(stale.map((t) => t.scrape())).then(() => {});
+        })
+      : undefined;
   let timer: ReturnType<typeof setInterval> | undefined;
   if (intervalMs !== undefined) {
     timer = setInterval(() => void refresh(), intervalMs);
@@ -182,29 +171,27 @@ export function createEngineSource(
     (timer as { unref?: () => void }).unref?.();
     void refresh();
   }
-
-  return {
-    engine: adapter.engine,
-    mirrored,
-    refresh,
-    status: () => targets.map((t) => ({ ...t.status, dropped: { ...t.status.dropped } })),
-    close() {
-      if (timer !== undefined) clearInterval(timer);
-      removeHook?.();
-      detach();
-      const ours = new Set(targets.map((t) => t.ctx.name));
-      for (const id of [
-        'sourceUp',
-        'sourceScrapeDuration',
-        'sourceLastSuccess',
-        'sourceStale',
-        'sourceScrapeErrors',
-        'sourceStandardSeries',
-        'sourceSeriesDropped',
-      ] as const) {
-        // Label values of these rows start with engine, target (schema order).
-        o.lens.store.family(id).remove((v) => v[0] === adapter.engine && ours.has(v[1]!));
-      }
-    },
+  return () => {
+    if (timer !== undefined) clearInterval(timer);
+    removeHook?.();
   };
+}
+
+/** The rows a source writes about its own targets (up, durations, errors, drops). */
+const SOURCE_ROWS = [
+  'sourceUp',
+  'sourceScrapeDuration',
+  'sourceLastSuccess',
+  'sourceStale',
+  'sourceScrapeErrors',
+  'sourceStandardSeries',
+  'sourceSeriesDropped',
+] as const;
+
+/** Removes the source's own series of these targets from the lens. */
+function removeSourceSeries(lens: Lens, engine: string, targets: readonly Target[]): void {
+  const ours = new Set(targets.map((t) => t.ctx.name));
+  // Label values of these rows start with engine, target (schema order).
+  for (const id of SOURCE_ROWS)
+    lens.store.family(id).remove((v) => v[0] === engine && ours.has(v[1]!));
 }
