@@ -40,28 +40,7 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
     }),
   );
   app.use(express.json());
-  app.post('/v1/completions', async (req, res) => {
-    const { prompt = '', max_tokens = 64, stream = false, ignore_eos = false } = req.body ?? {};
-    // ignore_eos as vLLM has it: generate exactly max_tokens.
-    const gen = engine.generate({
-      prompt: String(prompt),
-      maxTokens: Number(max_tokens),
-      ignoreEos: ignore_eos === true,
-    });
-    // A client that leaves stops the generation (and is recorded as aborted by the middleware).
-    res.on('close', () => gen.abort());
-    if (!stream) {
-      let text = '';
-      for await (const chunk of gen) text += chunk.text;
-      const { finishReason, usage } = await gen.done;
-      res.json({ id: gen.id, choices: [{ text, finish_reason: finishReason }], usage });
-      return;
-    }
-    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-    for await (const chunk of gen)
-      res.write(`data: ${JSON.stringify({ id: gen.id, choices: [{ text: chunk.text }] })}\n\n`);
-    res.end('data: [DONE]\n\n');
-  });
+  app.post('/v1/completions', completions(engine));
 
   const admin = express();
   admin.use(
@@ -80,6 +59,34 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
       engine.close();
       lens.close();
     },
+  };
+}
+
+/**
+ * `POST /v1/completions` over the simulated engine, whole or streamed as SSE; a client that leaves
+ * stops the generation (and is recorded as aborted by the middleware).
+ */
+function completions(engine: SimulatedEngine): express.RequestHandler {
+  return async (req, res) => {
+    const { prompt = '', max_tokens = 64, stream = false, ignore_eos = false } = req.body ?? {};
+    // ignore_eos as vLLM has it: generate exactly max_tokens.
+    const gen = engine.generate({
+      prompt: String(prompt),
+      maxTokens: Number(max_tokens),
+      ignoreEos: ignore_eos === true,
+    });
+    res.on('close', () => gen.abort());
+    if (!stream) {
+      let text = '';
+      for await (const chunk of gen) text += chunk.text;
+      const { finishReason, usage } = await gen.done;
+      res.json({ id: gen.id, choices: [{ text, finish_reason: finishReason }], usage });
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+    for await (const chunk of gen)
+      res.write(`data: ${JSON.stringify({ id: gen.id, choices: [{ text: chunk.text }] })}\n\n`);
+    res.end('data: [DONE]\n\n');
   };
 }
 
