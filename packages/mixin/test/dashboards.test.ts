@@ -319,156 +319,148 @@ describe('dashboards', () => {
   const promtool = ['/usr/bin/promtool', '/usr/local/bin/promtool'].find((p) => existsSync(p));
   // The queries with fallbacks and joins, evaluated by Prometheus's engine on series shaped as
   // the rules record them.
-  it(
-    'computes error ratios, burn rates and cost as described (promtool test rules)',
-    () => {
-      expect(promtool, 'promtool is missing: run scripts/system-deps.sh').toBeDefined();
-      const m = 'namespace="n", job="j", model_name="m", engine="e", vantage="v"';
-      const quiet = 'namespace="n", job="j", model_name="q", engine="e", vantage="v"';
-      const q = (file: string, panel: string, i: number) => {
-        const d = byFile(file);
-        const found = panelQueries(d).filter((x) => x.panel === panel)[i];
-        if (!found) throw new Error(`no query ${i} on ${panel}`);
-        return substitute(
-          found.expr,
-          variables(d).map((v) => v.name),
-        );
-      };
-      const w = PRICED.rateWindow;
-      const test = {
-        rule_files: [],
-        evaluation_interval: '1m',
-        tests: [
-          {
-            interval: '1m',
-            input_series: [
-              { series: `model:llm_requests:rate${w}{${m}, finish_reason="stop"}`, values: '3x10' },
-              {
-                series: `model:llm_requests:rate${w}{${m}, finish_reason="error"}`,
-                values: '1x10',
-              },
-              {
-                series: `model:llm_request_errors:rate${w}{${m}, error_type="timeout"}`,
-                values: '1x10',
-              },
-              {
-                series: `model:llm_requests:rate${w}{${quiet}, finish_reason="stop"}`,
-                values: '5x10',
-              },
-              {
-                series: `model:llm_cost_usd:rate${w}{${m}, token_type="input"}`,
-                values: '0.0005x10',
-              },
-              {
-                series: `model:llm_cost_usd:rate${w}{${m}, token_type="output"}`,
-                values: '0.0015x10',
-              },
-              { series: `model:llm_prompt_tokens:rate${w}{${m}}`, values: '150x10' },
-              { series: `model:llm_generation_tokens:rate${w}{${m}}`, values: '50x10' },
-              { series: `slo:sli_error:ratio_rate1h{slo="availability", ${m}}`, values: '0.02x10' },
-              { series: 'slo:error_budget:ratio{slo="availability"}', values: '0.01x10' },
-            ],
-            promql_expr_test: [
-              {
-                expr: q('llm-overview.json', 'Error ratio by error type', 0),
-                eval_time: '5m',
-                exp_samples: [
-                  {
-                    labels: '{model_name="m", engine="e", vantage="v", error_type="timeout"}',
-                    value: 0.25,
-                  },
-                  {
-                    labels: '{model_name="q", engine="e", vantage="v", error_type="none"}',
-                    value: 0,
-                  },
-                ],
-              },
-              {
-                expr: q('llm-overview.json', 'Error ratio by error type', 1),
-                eval_time: '5m',
-                exp_samples: [
-                  { labels: '{model_name="m", engine="e", vantage="v"}', value: 0.25 },
-                  { labels: '{model_name="q", engine="e", vantage="v"}', value: 0 },
-                ],
-              },
-              {
-                expr: q('llm-overview.json', 'Cost per million tokens', 0),
-                eval_time: '5m',
-                exp_samples: [{ labels: '{model_name="m", engine="e", vantage="v"}', value: 10 }],
-              },
-              {
-                expr: q('llm-overview.json', 'Cost per hour', 0),
-                eval_time: '5m',
-                exp_samples: [{ labels: '{model_name="m", engine="e", vantage="v"}', value: 7.2 }],
-              },
-              {
-                expr: q('llm-slo.json', 'availability: burn rate', 1),
-                eval_time: '5m',
-                exp_samples: [{ labels: `{slo="availability", ${m}}`, value: 2 }],
-              },
-            ],
-          },
-        ],
-      };
-      const dir = mkdtempSync(join(tmpdir(), 'inferlens-dashboards-'));
-      try {
-        const file = join(dir, 'queries.test.yml');
-        writeFileSync(file, stringify(test));
-        const r = spawnSync(promtool!, ['test', 'rules', file], { encoding: 'utf8' });
-        expect(r.stdout + r.stderr).toContain('SUCCESS');
-        expect(r.status).toBe(0);
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
-    },
-  );
+  it('computes error ratios, burn rates and cost as described (promtool test rules)', () => {
+    expect(promtool, 'promtool is missing: run scripts/system-deps.sh').toBeDefined();
+    const m = 'namespace="n", job="j", model_name="m", engine="e", vantage="v"';
+    const quiet = 'namespace="n", job="j", model_name="q", engine="e", vantage="v"';
+    const q = (file: string, panel: string, i: number) => {
+      const d = byFile(file);
+      const found = panelQueries(d).filter((x) => x.panel === panel)[i];
+      if (!found) throw new Error(`no query ${i} on ${panel}`);
+      return substitute(
+        found.expr,
+        variables(d).map((v) => v.name),
+      );
+    };
+    const w = PRICED.rateWindow;
+    const test = {
+      rule_files: [],
+      evaluation_interval: '1m',
+      tests: [
+        {
+          interval: '1m',
+          input_series: [
+            { series: `model:llm_requests:rate${w}{${m}, finish_reason="stop"}`, values: '3x10' },
+            {
+              series: `model:llm_requests:rate${w}{${m}, finish_reason="error"}`,
+              values: '1x10',
+            },
+            {
+              series: `model:llm_request_errors:rate${w}{${m}, error_type="timeout"}`,
+              values: '1x10',
+            },
+            {
+              series: `model:llm_requests:rate${w}{${quiet}, finish_reason="stop"}`,
+              values: '5x10',
+            },
+            {
+              series: `model:llm_cost_usd:rate${w}{${m}, token_type="input"}`,
+              values: '0.0005x10',
+            },
+            {
+              series: `model:llm_cost_usd:rate${w}{${m}, token_type="output"}`,
+              values: '0.0015x10',
+            },
+            { series: `model:llm_prompt_tokens:rate${w}{${m}}`, values: '150x10' },
+            { series: `model:llm_generation_tokens:rate${w}{${m}}`, values: '50x10' },
+            { series: `slo:sli_error:ratio_rate1h{slo="availability", ${m}}`, values: '0.02x10' },
+            { series: 'slo:error_budget:ratio{slo="availability"}', values: '0.01x10' },
+          ],
+          promql_expr_test: [
+            {
+              expr: q('llm-overview.json', 'Error ratio by error type', 0),
+              eval_time: '5m',
+              exp_samples: [
+                {
+                  labels: '{model_name="m", engine="e", vantage="v", error_type="timeout"}',
+                  value: 0.25,
+                },
+                {
+                  labels: '{model_name="q", engine="e", vantage="v", error_type="none"}',
+                  value: 0,
+                },
+              ],
+            },
+            {
+              expr: q('llm-overview.json', 'Error ratio by error type', 1),
+              eval_time: '5m',
+              exp_samples: [
+                { labels: '{model_name="m", engine="e", vantage="v"}', value: 0.25 },
+                { labels: '{model_name="q", engine="e", vantage="v"}', value: 0 },
+              ],
+            },
+            {
+              expr: q('llm-overview.json', 'Cost per million tokens', 0),
+              eval_time: '5m',
+              exp_samples: [{ labels: '{model_name="m", engine="e", vantage="v"}', value: 10 }],
+            },
+            {
+              expr: q('llm-overview.json', 'Cost per hour', 0),
+              eval_time: '5m',
+              exp_samples: [{ labels: '{model_name="m", engine="e", vantage="v"}', value: 7.2 }],
+            },
+            {
+              expr: q('llm-slo.json', 'availability: burn rate', 1),
+              eval_time: '5m',
+              exp_samples: [{ labels: `{slo="availability", ${m}}`, value: 2 }],
+            },
+          ],
+        },
+      ],
+    };
+    const dir = mkdtempSync(join(tmpdir(), 'inferlens-dashboards-'));
+    try {
+      const file = join(dir, 'queries.test.yml');
+      writeFileSync(file, stringify(test));
+      const r = spawnSync(promtool!, ['test', 'rules', file], { encoding: 'utf8' });
+      expect(r.stdout + r.stderr).toContain('SUCCESS');
+      expect(r.status).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
-  it(
-    'every query and variable selector parses as PromQL (promtool check rules)',
-    () => {
-      expect(promtool, 'promtool is missing: run scripts/system-deps.sh').toBeDefined();
-      const rules: { record: string; expr: string }[] = [];
-      for (const [n, c] of [
-        PRICED,
-        resolveConfig({ aggregateBy: ['job', 'model_name', 'engine'] }),
-      ].entries())
-        for (const { file, dashboard } of dashboards(c)) {
-          const names = variables(dashboard).map((v) => v.name);
-          const exprs = [
-            ...panelQueries(dashboard).map((q) => q.expr),
-            ...variables(dashboard)
-              .slice(1)
-              .map((v) => v.query.replace(/^label_values\((.*), [a-z_]+\)$/, '$1')),
-          ];
-          exprs.forEach((e, i) => {
-            rules.push({
-              record: `dashboard:c${n}_${file.replace(/\W/g, '_')}:q${i}`,
-              expr: substitute(e, names),
-            });
+  it('every query and variable selector parses as PromQL (promtool check rules)', () => {
+    expect(promtool, 'promtool is missing: run scripts/system-deps.sh').toBeDefined();
+    const rules: { record: string; expr: string }[] = [];
+    for (const [n, c] of [
+      PRICED,
+      resolveConfig({ aggregateBy: ['job', 'model_name', 'engine'] }),
+    ].entries())
+      for (const { file, dashboard } of dashboards(c)) {
+        const names = variables(dashboard).map((v) => v.name);
+        const exprs = [
+          ...panelQueries(dashboard).map((q) => q.expr),
+          ...variables(dashboard)
+            .slice(1)
+            .map((v) => v.query.replace(/^label_values\((.*), [a-z_]+\)$/, '$1')),
+        ];
+        exprs.forEach((e, i) => {
+          rules.push({
+            record: `dashboard:c${n}_${file.replace(/\W/g, '_')}:q${i}`,
+            expr: substitute(e, names),
           });
-        }
-      const dir = mkdtempSync(join(tmpdir(), 'inferlens-dashboards-'));
-      try {
-        const file = join(dir, 'queries.rules.yml');
-        writeFileSync(file, stringify({ groups: [{ name: 'dashboards', rules }] }));
-        const r = spawnSync(promtool!, ['check', 'rules', file], { encoding: 'utf8' });
-        expect(r.stdout + r.stderr, 'promtool check rules').toContain(
-          `SUCCESS: ${rules.length} rules found`,
-        );
-        expect(r.status).toBe(0);
-        // And a broken query does fail, so the check above is real.
-        writeFileSync(
-          file,
-          stringify({
-            groups: [{ name: 'x', rules: [{ record: 'x:y', expr: 'sum by (le (x)' }] }],
-          }),
-        );
-        expect(() =>
-          execFileSync(promtool!, ['check', 'rules', file], { stdio: 'pipe' }),
-        ).toThrow();
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
+        });
       }
-    },
-  );
+    const dir = mkdtempSync(join(tmpdir(), 'inferlens-dashboards-'));
+    try {
+      const file = join(dir, 'queries.rules.yml');
+      writeFileSync(file, stringify({ groups: [{ name: 'dashboards', rules }] }));
+      const r = spawnSync(promtool!, ['check', 'rules', file], { encoding: 'utf8' });
+      expect(r.stdout + r.stderr, 'promtool check rules').toContain(
+        `SUCCESS: ${rules.length} rules found`,
+      );
+      expect(r.status).toBe(0);
+      // And a broken query does fail, so the check above is real.
+      writeFileSync(
+        file,
+        stringify({
+          groups: [{ name: 'x', rules: [{ record: 'x:y', expr: 'sum by (le (x)' }] }],
+        }),
+      );
+      expect(() => execFileSync(promtool!, ['check', 'rules', file], { stdio: 'pipe' })).toThrow();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
