@@ -250,6 +250,8 @@ function run(b) {
 
 const all = markdownFiles().flatMap(blocks);
 const failures = prepare(all);
+// Finding nothing means the search broke (or --only matched nothing), not that the docs are fine.
+if (all.length === 0) failures.push('no ts/js code blocks found');
 failures.push(...typecheck(all));
 const runnable = runBlocks ? all.filter((b) => b.mode === 'run') : [];
 const started = Date.now();
