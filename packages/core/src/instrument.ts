@@ -125,8 +125,33 @@ export function instrument(engine: EventSource, options: InstrumentOptions): Ins
   for (const k of Object.keys(names))
     if (!ENGINE_EVENTS.includes(k as EngineEventName))
       fail(`instrument: eventNames has unknown event "${k}"; known: ${ENGINE_EVENTS.join(', ')}`);
-  const defaultModel = options.model;
   const live = new Map<RequestId, RequestTracker>();
+  const attached = attach(engine, lens, names, handlersFor(lens, live, options.model));
+
+  let stopped = false;
+  return {
+    get inFlight() {
+      return live.size;
+    },
+    stop() {
+      if (stopped) return;
+      stopped = true;
+      for (const [name, fn] of attached) {
+        if (typeof engine.off === 'function') engine.off(name, fn);
+        else engine.removeListener?.(name, fn);
+      }
+      for (const t of [...live.values()]) t.discard('stopped');
+      live.clear();
+    },
+  };
+}
+
+/** The listener of each engine event, reading and writing the live requests by id. */
+function handlersFor(
+  lens: Lens,
+  live: Map<RequestId, RequestTracker>,
+  defaultModel: string | undefined,
+): Record<EngineEventName, Listener> {
   const tracked = (p: unknown): RequestTracker | undefined => {
     const id = idOf(p);
     if (id === undefined) return void lens.drop('invalid_event');
@@ -134,8 +159,7 @@ export function instrument(engine: EventSource, options: InstrumentOptions): Ins
     if (t === undefined) lens.drop('unknown_id');
     return t;
   };
-
-  const handlers: Record<EngineEventName, Listener> = {
+  return {
     queued: (p) => {
       const id = idOf(p);
       if (id === undefined) return lens.drop('invalid_event');
@@ -179,7 +203,15 @@ export function instrument(engine: EventSource, options: InstrumentOptions): Ins
       recordStats(lens, p as SchedulerStats, defaultModel);
     },
   };
+}
 
+/** Adds a listener per event under the engine's names; each catches what its handler throws. */
+function attach(
+  engine: EventSource,
+  lens: Lens,
+  names: Partial<Record<EngineEventName, string>>,
+  handlers: Record<EngineEventName, Listener>,
+): [string, Listener][] {
   const attached: [string, Listener][] = [];
   for (const event of ENGINE_EVENTS) {
     const handler = handlers[event];
@@ -195,23 +227,7 @@ export function instrument(engine: EventSource, options: InstrumentOptions): Ins
     engine.on(name, safe);
     attached.push([name, safe]);
   }
-
-  let stopped = false;
-  return {
-    get inFlight() {
-      return live.size;
-    },
-    stop() {
-      if (stopped) return;
-      stopped = true;
-      for (const [name, fn] of attached) {
-        if (typeof engine.off === 'function') engine.off(name, fn);
-        else engine.removeListener?.(name, fn);
-      }
-      for (const t of [...live.values()]) t.discard('stopped');
-      live.clear();
-    },
-  };
+  return attached;
 }
 
 function idOf(p: unknown): RequestId | undefined {
