@@ -137,7 +137,7 @@ describe('the dashboard in Chromium', () => {
   );
 
   it(
-    'works when the app runs under tsx, whose esbuild rewrites the inlined functions',
+    'works when the app runs under tsx (the script was bundled at build time: no loader of the app rewrites it)',
     async () => {
       const serve = fileURLToPath(new URL('./dashboard/serve.ts', import.meta.url));
       const child = spawn(process.execPath, ['--import', 'tsx', serve], {

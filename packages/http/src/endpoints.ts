@@ -6,9 +6,8 @@ import {
   renderTextStream,
   setupError,
 } from '@inferlens/core/internal';
+import { type DashboardPage, dashboardHeaders, dashboardPage } from '@inferlens/dashboard';
 import { type AuthOptions, type Authorizer, authHeaderOf, compileAuth } from './auth.js';
-import { dashboardHeaders } from './dashboard/headers.js';
-import { type DashboardPage, dashboardPage } from './dashboard/page.js';
 import { type EndpointOptions, endpointPath, resolveLens, type ScrapeLike } from './options.js';
 import { isValidPrefix, prefixHttpNames } from './prefix.js';
 import { type StatusSources, statusSummary } from './status.js';
@@ -63,6 +62,12 @@ export function endpointPaths(pkg: string, options: EndpointOptions): Map<string
     byPath.set(path, kind);
   }
   return byPath;
+}
+
+/** One name with the HTTP prefix put on as `/metrics` puts it (the dashboard reads it so). */
+function prefixer(prefix: string): ((name: string) => string) | undefined {
+  if (prefix === '') return undefined;
+  return (name) => prefixHttpNames(`${name}\n`, prefix).slice(0, -1);
 }
 
 /** The metric name prefix of `metricPrefix`, or of `prefix`, its older name; checked. */
@@ -144,7 +149,7 @@ export class Endpoints {
             statusPath,
             auth: mode,
             authHeader: this.authHeader === 'authorization' ? null : this.authHeader,
-            prefix: this.#prefix,
+            rename: prefixer(this.#prefix),
           });
   }
 

@@ -1,4 +1,4 @@
-import type { ValueFormat } from './format.js';
+import type { ValueFormat } from './browser/format.js';
 
 /** A tile: the key of its value in the view, its title, how its number reads, and a hint. */
 type Tile = readonly [key: string, title: string, format: ValueFormat, hint: string];

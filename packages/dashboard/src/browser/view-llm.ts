@@ -1,5 +1,4 @@
-// Browser code, inlined into the dashboard page with `toString()`: see parse.ts for the rules.
-import type { DashboardNames } from './names.js';
+import type { DashboardNames } from '../names.js';
 import type { Sample } from './parse.js';
 import type { Histograms } from './quantile.js';
 import type { Step } from './window.js';
@@ -28,7 +27,7 @@ export interface LlmView {
  * One row per model, by name, at most `maxRows`.
  *
  * @example
- * llmView(windowOf(steps), latest.samples, names, { quantile: (q, b) => seriesQuantile(q, b, histogramQuantile), add: addToBuckets }, 20);
+ * llmView(windowOf(steps), latest.samples, names, { quantile: seriesQuantile, add: addToBuckets }, 20);
  */
 export function llmView(
   window: Step | undefined,

@@ -1,5 +1,4 @@
-// Browser code, inlined into the dashboard page with `toString()`: see parse.ts for the rules.
-import type { DashboardNames } from './names.js';
+import type { DashboardNames } from '../names.js';
 import type { Sample } from './parse.js';
 import type { Histograms } from './quantile.js';
 import type { Step } from './window.js';
@@ -29,7 +28,7 @@ export interface HttpView {
  * scrape (in-flight). Routes with traffic in the window, busiest first, at most `maxRows`.
  *
  * @example
- * httpView(windowOf(steps), latest.samples, names, { quantile: (q, b) => seriesQuantile(q, b, histogramQuantile), add: addToBuckets }, 20);
+ * httpView(windowOf(steps), latest.samples, names, { quantile: seriesQuantile, add: addToBuckets }, 20);
  */
 export function httpView(
   window: Step | undefined,

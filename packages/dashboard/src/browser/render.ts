@@ -1,8 +1,7 @@
-// Browser code, inlined into the dashboard page with `toString()`: see parse.ts for the rules.
 // Every value goes in with `textContent`, never as HTML: route and model names come from the app.
 
-import type { StatusSummary } from '../status.js';
 import type { ValueFormat } from './format.js';
+import type { DashboardStatus } from './status.js';
 
 /** The few DOM members the page uses (the package builds without the DOM library). */
 export interface PageElement {
@@ -24,7 +23,7 @@ export interface PageDocument {
   body: PageElement;
 }
 
-/** The formatting helpers, passed in (a call into another module does not survive `toString()`). */
+/** The formatting helpers the renderers use; a test can hand in others. */
 export interface Formatters {
   value(value: number, format: ValueFormat): string;
   points(values: readonly number[], width: number, height: number): string;
@@ -112,7 +111,7 @@ export function renderRows(
 }
 
 /** Fills the engine and GPU card from a `/status` body, or says why there is none. */
-export function renderStatus(doc: PageDocument, s: StatusSummary | null, problem: string): void {
+export function renderStatus(doc: PageDocument, s: DashboardStatus | null, problem: string): void {
   const set = (id: string, text: string, cls = ''): void => {
     const el = doc.getElementById(id);
     if (!el) return;

@@ -1,10 +1,8 @@
 import { LLM_LABELS, type MetricId, schema } from '@inferlens/core/internal';
-import type { Outcome } from '../labels.js';
-import { prefixHttpNames } from '../prefix.js';
 
 /**
  * The sample and label names the dashboard page reads, embedded in the page as data. They come
- * from core's schema (no metric name is written here) and carry the endpoint's `prefix`, so the
+ * from core's schema (no metric name is written here) and are renamed as `/metrics` renames them, so the
  * page reads `/metrics` exactly as it is served.
  */
 export interface DashboardNames {
@@ -31,18 +29,19 @@ export interface DashboardNames {
 const HTTP_LABELS = { method: 'method', route: 'route', outcome: 'outcome' } as const;
 
 /**
- * The names for a page served beside `/metrics` with `prefix` (see `EndpointOptions.prefix`).
+ * The names the page reads: core's schema names as `/metrics` writes them, `rename` mapping each
+ * (default: as they are; `@inferlens/http` passes the function that prefixes its HTTP names, so
+ * a prefixed page and a prefixed scrape always agree).
  *
  * @example
- * dashboardNames('').httpRequests; // schema.httpRequests.prometheus
+ * dashboardNames().httpRequests; // 'http_requests_total'
+ * dashboardNames((n) => (n.startsWith('http_') ? `gw_${n}` : n)).httpRequests; // 'gw_http_requests_total'
  */
-export function dashboardNames(prefix: string): DashboardNames {
-  // The same function `/metrics` uses, so a prefixed page and a prefixed scrape always agree.
-  const name = (id: MetricId, suffix = ''): string =>
-    prefixHttpNames(`${schema[id].prometheus}${suffix}\n`, prefix).slice(0, -1);
+export function dashboardNames(rename: (name: string) => string = (n) => n): DashboardNames {
+  const name = (id: MetricId, suffix = ''): string => rename(`${schema[id].prometheus}${suffix}`);
   for (const label of Object.values(HTTP_LABELS))
     if (!(schema.httpRequests.labels as readonly string[]).includes(label))
-      throw new Error(`[@inferlens/http] schema.httpRequests has no "${label}" label`);
+      throw new Error(`[@inferlens/dashboard] schema.httpRequests has no "${label}" label`);
   const names = {
     httpRequests: name('httpRequests'),
     httpDurationBucket: name('httpRequestDuration', '_bucket'),
@@ -61,7 +60,7 @@ export function dashboardNames(prefix: string): DashboardNames {
   return {
     ...names,
     labels: { ...HTTP_LABELS, model: LLM_LABELS[0] },
-    outcomes: { aborted: 'aborted', error: 'error' } satisfies Record<string, Outcome>,
+    outcomes: { aborted: 'aborted', error: 'error' },
     cumulative: [
       names.httpRequests,
       names.httpDurationBucket,

@@ -1,5 +1,3 @@
-// Browser code, inlined into the dashboard page with `toString()`: see parse.ts for the rules.
-
 /** How a tile or cell shows its number. */
 export type ValueFormat = 'rate' | 'seconds' | 'ratio' | 'count' | 'perMinute';
 

@@ -1,7 +1,5 @@
-// Browser code. The dashboard page inlines these functions with `toString()`, so the code the
-// tests run is the code the browser runs. Each function may call only functions of this file
-// (a bundler or a test transform rewrites calls into other modules) and only what every browser
-// and runtime has.
+// Browser code (src/browser/ is bundled into the page's script at build time, scripts/bundle.mjs):
+// only what every browser has, no Node API.
 
 /** One sample line of a Prometheus text or OpenMetrics exposition. */
 export interface Sample {

@@ -1,8 +1,8 @@
-import { createLens, histogramQuantile, schema } from '@inferlens/core/internal';
+import { createLens, schema } from '@inferlens/core/internal';
 import { describe, expect, it } from 'vitest';
-import { parseExposition } from '../src/dashboard/parse.js';
-import { addToBuckets, type SeriesBuckets, seriesQuantile } from '../src/dashboard/quantile.js';
-import { stepBetween, windowOf } from '../src/dashboard/window.js';
+import { parseExposition } from '../src/browser/parse.js';
+import { addToBuckets, type SeriesBuckets, seriesQuantile } from '../src/browser/quantile.js';
+import { stepBetween, windowOf } from '../src/browser/window.js';
 
 const REQUESTS = schema.httpRequests.prometheus;
 describe('parseExposition', () => {
@@ -90,10 +90,10 @@ describe('seriesQuantile over bucket samples', () => {
       ['0.1', 1],
     ] as const)
       sample({ le }, into, v);
-    expect(seriesQuantile(0.5, into, histogramQuantile)).toBeCloseTo(0.3, 12);
+    expect(seriesQuantile(0.5, into)).toBeCloseTo(0.3, 12);
     const noInf: SeriesBuckets = new Map();
     sample({ le: '1' }, noInf, 3);
-    expect(seriesQuantile(0.5, noInf, histogramQuantile)).toBeNaN();
+    expect(seriesQuantile(0.5, noInf)).toBeNaN();
   });
 
   it('combines series of different layouts (ours and TGI) without a 2560 s p95 for 2 s requests (#11)', () => {
@@ -114,7 +114,7 @@ describe('seriesQuantile over bucket samples', () => {
       ['+Inf', 50],
     ] as const)
       sample({ engine: 'tgi', le }, into, v);
-    const p95 = seriesQuantile(0.95, into, histogramQuantile);
+    const p95 = seriesQuantile(0.95, into);
     expect(p95).toBeGreaterThan(1.9);
     expect(p95).toBeLessThanOrEqual(2.56);
   });

@@ -1,21 +1,19 @@
-import { createLens, histogramQuantile, type Lens } from '@inferlens/core';
+import { createLens, type Lens } from '@inferlens/core';
 import { describe, expect, it } from 'vitest';
-import { dashboardNames } from '../src/dashboard/names.js';
-import { parseExposition } from '../src/dashboard/parse.js';
-import { addToBuckets, type SeriesBuckets, seriesQuantile } from '../src/dashboard/quantile.js';
-import { httpView } from '../src/dashboard/view-http.js';
-import { llmView } from '../src/dashboard/view-llm.js';
-import { type Scrape, stepBetween, windowOf } from '../src/dashboard/window.js';
-import { prefixHttpNames } from '../src/prefix.js';
+// The function /metrics prefixes its names with, so the page and the scrape agree.
+import { prefixHttpNames } from '../../http/src/prefix.js';
+import { parseExposition } from '../src/browser/parse.js';
+import { addToBuckets, seriesQuantile } from '../src/browser/quantile.js';
+import { httpView } from '../src/browser/view-http.js';
+import { llmView } from '../src/browser/view-llm.js';
+import { type Scrape, stepBetween, windowOf } from '../src/browser/window.js';
+import { dashboardNames } from '../src/names.js';
 
-const hist = {
-  quantile: (q: number, b: SeriesBuckets) => seriesQuantile(q, b, histogramQuantile),
-  add: addToBuckets,
-};
+const hist = { quantile: seriesQuantile, add: addToBuckets };
 
 /** Scrapes the lens as the page does: render, parse, diff against the previous scrape. */
 function scraper(lens: Lens, prefix = '', format: 'prometheus' | 'openmetrics' = 'prometheus') {
-  const names = dashboardNames(prefix);
+  const names = dashboardNames((n) => prefixHttpNames(`${n}\n`, prefix).slice(0, -1));
   const cumulative = new Set(names.cumulative);
   let previous: Scrape | undefined;
   return (at: number) => {
@@ -128,8 +126,9 @@ describe('the dashboard view of real expositions', () => {
   it('reads prefixed HTTP names when the endpoints use a prefix', () => {
     const lens = createLens({ engine: 'sim' });
     const scrape = scraper(lens, 'gw_');
-    expect(dashboardNames('gw_').httpRequests).toBe('gw_http_requests_total');
-    expect(dashboardNames('gw_').running).toBe(dashboardNames('').running); // LLM names stay
+    const prefixed = dashboardNames((n) => prefixHttpNames(`${n}\n`, 'gw_').slice(0, -1));
+    expect(prefixed.httpRequests).toBe('gw_http_requests_total');
+    expect(prefixed.running).toBe(dashboardNames().running); // LLM names stay
     scrape(0);
     lens.series('httpRequests', http('/a', '200', 'completed')).inc(4);
     expect(scrape(2).http.tiles['http.rps']).toBe(2);

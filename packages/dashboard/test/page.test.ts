@@ -2,21 +2,22 @@ import { createHash } from 'node:crypto';
 import { runInNewContext, Script } from 'node:vm';
 import { createLens, schema } from '@inferlens/core/internal';
 import { describe, expect, it } from 'vitest';
-import { formatValue, sparklinePoints } from '../src/dashboard/format.js';
-import { dashboardPage, relativeUrl } from '../src/dashboard/page.js';
-import { parseExposition } from '../src/dashboard/parse.js';
+import { bundleScript } from '../scripts/bundle.mjs';
+import { formatValue, sparklinePoints } from '../src/browser/format.js';
+import { BROWSER_SCRIPT } from '../src/generated/script.js';
+import { dashboardHeaders } from '../src/headers.js';
+import { dashboardPage, relativeUrl } from '../src/page.js';
 
 const OPTIONS = {
   dashboardPath: '/dashboard',
   metricsPath: '/metrics',
   statusPath: '/status' as const,
   auth: 'none' as const,
-  prefix: '',
 };
 
 /** The JSON config the page embeds. */
 function configOf(html: string): Record<string, unknown> {
-  const m = /\}\)\((\{"metricsUrl".*?\}), \{ parseExposition/s.exec(html);
+  const m = /<script id="inferlens-config" type="application\/json">(.*?)<\/script>/s.exec(html);
   if (!m?.[1]) throw new Error('no config in the page');
   return JSON.parse(m[1]);
 }
@@ -34,8 +35,9 @@ describe('dashboardPage', () => {
     expect(new URL('../metrics', 'https://h/prefix/ops/dash').pathname).toBe('/prefix/metrics');
   });
 
-  it('embeds the schema names (prefixed like /metrics) and no data', () => {
-    const page = dashboardPage({ ...OPTIONS, prefix: 'gw_' });
+  it('embeds the schema names (renamed like /metrics) and no data', () => {
+    const rename = (n: string) => (n.startsWith('http_') ? `gw_${n}` : n);
+    const page = dashboardPage({ ...OPTIONS, rename });
     const names = configOf(page.html).names as Record<string, string>;
     expect(names.httpRequests).toBe(`gw_${schema.httpRequests.prometheus}`);
     expect(names.running).toBe(schema.requestsRunning.prometheus);
@@ -45,16 +47,22 @@ describe('dashboardPage', () => {
     expect(page.html).toContain(`<style>${page.style}</style>`);
   });
 
-  it('inlines the tested functions themselves', () => {
+  it("serves the script bundled from src/browser with core's histogramQuantile, up to date", async () => {
     const { script } = dashboardPage(OPTIONS);
-    for (const fn of [parseExposition, formatValue, sparklinePoints])
-      expect(script).toContain(fn.toString());
+    // The committed module holds what a fresh bundle of the sources gives.
+    expect(script).toBe(BROWSER_SCRIPT);
+    expect(BROWSER_SCRIPT).toBe(await bundleScript());
+    expect(script).toContain('// ../core/src/quantile.ts\n  function histogramQuantile(');
+    expect(script).not.toMatch(/__name|require\(|import\(/);
     expect(() => new Script(script)).not.toThrow();
+    // One script for every page, so its CSP hash is the same too.
+    expect(dashboardPage({ ...OPTIONS, auth: 'bearer' }).script).toBe(script);
   });
 
-  it('runs on its own: the inlined code scrapes, computes and renders with nothing imported', async () => {
+  it('runs on its own: the bundled script scrapes, computes and renders with nothing imported', async () => {
     const lens = createLens({ engine: 'sim' });
     lens.series('requestsRunning', { model_name: 'm' }).set(4);
+    const page = dashboardPage(OPTIONS);
     const texts: Record<string, string> = {};
     const el = (id: string) => ({
       set textContent(v: string) {
@@ -80,7 +88,8 @@ describe('dashboardPage', () => {
     const timers: number[] = [];
     const context = {
       document: {
-        getElementById: el,
+        getElementById: (id: string) =>
+          id === 'inferlens-config' ? { textContent: JSON.stringify(configOf(page.html)) } : el(id),
         querySelectorAll: () => tiles,
         createElement: () => el('new'),
         body: el('body'),
@@ -98,7 +107,7 @@ describe('dashboardPage', () => {
       clearTimeout: () => {},
       Date,
     };
-    runInNewContext(dashboardPage(OPTIONS).script, context);
+    runInNewContext(page.script, context);
     await expect
       .poll(() => texts.scrape)
       .toMatch(/^live · \d\d:\d\d:\d\d · rates after the next scrape$/);
@@ -109,17 +118,14 @@ describe('dashboardPage', () => {
     expect(timers).toEqual([4000, 4000, 2000]);
   });
 
-  it('answers with a CSP that allows exactly its own script and style', async () => {
-    const { Endpoints } = await import('../src/endpoints.js');
-    const e = new Endpoints('@inferlens/test', { lens: createLens({ engine: 'e' }) });
-    const r = await e.handle('dashboard', undefined, undefined);
+  it('comes with a CSP that allows exactly its own script and style', async () => {
     const page = dashboardPage(OPTIONS);
+    const headers = await dashboardHeaders(page);
     const hash = (s: string) => `'sha256-${createHash('sha256').update(s).digest('base64')}'`;
-    expect(r.body).toBe(page.html);
-    expect(r.headers['content-security-policy']).toBe(
+    expect(headers['content-security-policy']).toBe(
       `default-src 'none'; script-src ${hash(page.script)}; style-src ${hash(page.style)}; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
     );
-    expect(r.headers).toMatchObject({
+    expect(headers).toMatchObject({
       'content-type': 'text/html; charset=utf-8',
       'x-content-type-options': 'nosniff',
       'x-frame-options': 'DENY',

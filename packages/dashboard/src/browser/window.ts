@@ -1,4 +1,3 @@
-// Browser code, inlined into the dashboard page with `toString()`: see parse.ts for the rules.
 import type { Sample } from './parse.js';
 
 /** A scrape: its samples and when it was taken (seconds on any monotonic clock). */

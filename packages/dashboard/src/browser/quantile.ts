@@ -1,5 +1,4 @@
-// Browser code, inlined into the dashboard page with `toString()`: see parse.ts for the rules.
-import type { histogramQuantile } from '@inferlens/core';
+import { histogramQuantile } from '@inferlens/core';
 
 /**
  * Bucket samples of several series: the series (its labels without `le`) → upper bound →
@@ -33,18 +32,14 @@ export function addToBuckets(
 }
 
 /**
- * The `q`-quantile of every series in `buckets` together, by core's `histogramQuantile` (passed in:
- * a call into another module does not survive `toString()`), which combines layouts correctly. A
- * series without a +Inf bucket is left out, as Prometheus leaves it NaN.
+ * The `q`-quantile of every series in `buckets` together, by core's `histogramQuantile` (bundled
+ * into the page), which combines layouts correctly. A series without a +Inf bucket is left out,
+ * as Prometheus leaves it NaN.
  *
  * @example
- * seriesQuantile(0.95, buckets, histogramQuantile);
+ * seriesQuantile(0.95, buckets);
  */
-export function seriesQuantile(
-  q: number,
-  buckets: SeriesBuckets,
-  quantile: typeof histogramQuantile,
-): number {
+export function seriesQuantile(q: number, buckets: SeriesBuckets): number {
   const histograms: { bounds: number[]; cumulative: number[] }[] = [];
   for (const series of buckets.values()) {
     const les = [...series.keys()].sort((a, b) => a - b);
@@ -54,10 +49,10 @@ export function seriesQuantile(
       cumulative: les.map((le) => series.get(le) ?? 0),
     });
   }
-  return quantile(q, histograms);
+  return histogramQuantile(q, histograms);
 }
 
-/** The two histogram helpers, handed to the view code (a call into another module does not survive `toString()`). */
+/** The two histogram helpers the views use; a test can hand in others. */
 export interface Histograms {
   quantile(q: number, buckets: SeriesBuckets): number;
   add: typeof addToBuckets;
