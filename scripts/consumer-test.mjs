@@ -152,6 +152,54 @@ console.log(
 );
 const sizes = [];
 const engines = new Set();
+// @inferlens/otel's exporters are optional peers behind its subpaths (npm installs no optional
+// peer): without one, its factory must fail naming the package; with it, the size is what that door
+// adds. The exporter line (0.2xx, 0.3xx) is the one of the SDK major npm chose for the peers.
+const OTEL_DOORS = {
+  prometheus: ['@opentelemetry/exporter-prometheus', 'createPrometheusExporter'],
+  otlp: ['@opentelemetry/exporter-metrics-otlp-http', 'createOtlpReader'],
+};
+const exporterRange = (dir) => {
+  const sdk = join(dir, 'node_modules/@opentelemetry/sdk-metrics/package.json');
+  const major = Number(JSON.parse(readFileSync(sdk, 'utf8')).version.split('.')[0]);
+  return `>=0.${major}00.0 <0.${major + 1}00.0`;
+};
+function otelDoors(dir, own) {
+  for (const [door, [peer, factory]] of Object.entries(OTEL_DOORS)) {
+    const probe = `const { createLens } = await import('@inferlens/core');
+const m = await import('@inferlens/otel/${door}');
+try { await m.${factory}(createLens({ engine: 'x' }), { preventServerStart: true }); } catch (e) { console.log(e.message); }`;
+    const r = run(process.execPath, ['--input-type=module', '-e', probe], { cwd: dir });
+    if (!r.stdout.includes(`needs ${peer}`))
+      fail(
+        `@inferlens/otel/${door} without ${peer}: no setup error naming it`,
+        r.stdout + r.stderr,
+      );
+    npm(dir, ['install', '--ignore-scripts', '--no-save', `${peer}@${exporterRange(dir)}`]);
+    // Each exporter release pins its sdk-metrics and resources exactly: align the app's to them, as
+    // a user does, so one copy of the SDK serves both.
+    const pins = JSON.parse(readFileSync(join(dir, 'node_modules', peer, 'package.json'), 'utf8'));
+    const sdk = ['sdk-metrics', 'resources'].map(
+      (n) => `@opentelemetry/${n}@${pins.dependencies[`@opentelemetry/${n}`]}`,
+    );
+    npm(dir, ['install', '--ignore-scripts', '--no-save', `${peer}@${exporterRange(dir)}`, ...sdk]);
+    const size = sizeOf(join(dir, 'node_modules'));
+    const copies = run('find', [
+      join(dir, 'node_modules'),
+      '-type',
+      'd',
+      '-path',
+      '*/@opentelemetry/sdk-metrics',
+    ])
+      .stdout.trim()
+      .split('\n').length;
+    if (copies !== 1) fail(`@inferlens/otel/${door}: ${copies} copies of sdk-metrics`);
+    console.log(
+      `  ${`  + ${peer.split('/')[1]}`.padEnd(26)} ${mb(size.bytes - own.bytes).padStart(10)} ${String(size.packages - own.packages).padStart(5)}   (sdk-metrics copies: ${copies})`,
+    );
+    npm(dir, ['uninstall', '--ignore-scripts', '--no-save', peer]);
+  }
+}
 for (const p of pkgs) {
   const dir = join(work, 'size', p.name.replace('/', '__'));
   project(dir, 'size-probe');
@@ -167,6 +215,7 @@ for (const p of pkgs) {
     console.log(
       `  ${p.name.padEnd(26)} ${mb(own.bytes).padStart(10)} ${String(own.packages).padStart(5)} ${mb(all.bytes).padStart(10)} ${String(all.packages).padStart(5)} ${kb(statSync(p.tarball).size).padStart(9)}  ${peers.join(', ')}`,
     );
+    if (p.name === '@inferlens/otel') otelDoors(dir, all);
   } catch (e) {
     fail(`${p.name}: npm install of its tarball`, e.message);
   }
@@ -188,6 +237,11 @@ const app = join(work, 'app');
 project(app, 'consumer');
 const t0 = Date.now();
 npm(app, ['install', ...pkgs.map((p) => p.tarball)]);
+if (byName.has('@inferlens/otel'))
+  npm(app, [
+    'install',
+    ...Object.values(OTEL_DOORS).map(([peer]) => `${peer}@${exporterRange(app)}`),
+  ]);
 npm(app, [
   'install',
   '--save-dev',
@@ -212,7 +266,14 @@ for (const p of pkgs) {
 }
 
 // 5. Imports on every runtime.
-const withMain = pkgs.filter((p) => p.json.exports?.['.']);
+// @inferlens/otel's exporter doors are imported and type-checked as entries of their own.
+const doors = byName.has('@inferlens/otel')
+  ? Object.keys(OTEL_DOORS).map((d) => ({
+      ...byName.get('@inferlens/otel'),
+      name: `@inferlens/otel/${d}`,
+    }))
+  : [];
+const withMain = [...pkgs.filter((p) => p.json.exports?.['.']), ...doors];
 writeFileSync(
   join(app, 'check.mjs'),
   `import { createRequire } from 'node:module';

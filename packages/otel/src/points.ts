@@ -3,7 +3,13 @@ import type { Attributes, HrTime } from '@opentelemetry/api';
 import type { DataPoint, Histogram } from '@opentelemetry/sdk-metrics';
 import { MirrorPoints } from './mirrored.js';
 
-/** `cumulative` (Prometheus and most backends) or `delta` (Datadog, Dynatrace, …). */
+/**
+ * `cumulative` (Prometheus and most backends) or `delta` (Datadog, Dynatrace, …).
+ *
+ * @example
+ * const temporality: Temporality = 'delta';
+ * createOtlpReader(lens, { temporality });
+ */
 export type Temporality = 'cumulative' | 'delta';
 
 /** What a series looked like when it was last exported. */

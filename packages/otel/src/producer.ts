@@ -59,7 +59,9 @@ export interface MetricProducerOptions {
  * const { resourceMetrics, errors } = await producer.collect();
  */
 export interface LensMetricProducer extends MetricProducer {
+  /** The lens whose store the producer reads at each collection. */
   readonly lens: Lens;
+  /** The temporality of its counters and histograms, as the options set it. */
   readonly temporality: Temporality;
 }
 
