@@ -102,7 +102,9 @@ export async function scrapers(
   const store = lens.store;
   const registry = new Registry();
   const p = promMetrics(FAMILIES, registry, BUCKETS);
-  (p.eventsDropped as Counter).inc({ reason: 'invalid_value' }, 0);
+  // The store always holds inferlens_events_dropped_total for these reasons.
+  for (const reason of ['invalid_value', 'label_too_long'])
+    (p.eventsDropped as Counter).inc({ reason }, 0);
   const o = withOtel ? otelSetup(FAMILIES, BUCKETS) : undefined;
   for (let i = 0; i < size; i++) {
     const labels = { model_name: `meta-llama/Llama-3.1-8B-Instruct-ft${i}`, engine: 'vllm' };
