@@ -1,5 +1,10 @@
 import { fetchText } from '@inferlens/engine-source/internal';
-import { generateMixin, type MixinConfigInput, panelQueries, variables } from '@inferlens/mixin';
+import {
+  generateMixin,
+  type MixinConfigInput,
+  panelQueries,
+  variables,
+} from '@inferlens/mixin/internal';
 import type { Finding } from './format.js';
 import { some } from './series.js';
 

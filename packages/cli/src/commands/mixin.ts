@@ -1,4 +1,4 @@
-import { mixinSummary, readMixinConfig, writeMixin } from '@inferlens/mixin';
+import { mixinSummary, readMixinConfig, writeMixin } from '@inferlens/mixin/internal';
 import { EXIT, UsageError } from '../ui.js';
 
 /** `inferlens mixin`: what `inferlens-mixin` does, through the same functions. */
