@@ -59,7 +59,6 @@ const DOCUMENTED = new Set([
   '@inferlens/tgi',
   '@inferlens/sglang',
   '@inferlens/llamacpp',
-  '@inferlens/mixin',
 ]);
 
 for (const e of entries) {

@@ -38,6 +38,13 @@ export function serveEndpoint(
   return true;
 }
 
+/**
+ * The endpoints middleware, with the endpoints it serves.
+ *
+ * @example
+ * const endpoints: EndpointsMiddleware = inferlensEndpoints({ lens });
+ * admin.use(endpoints);
+ */
 export type EndpointsMiddleware = ((
   req: ExpressRequest,
   res: ExpressResponse,

@@ -4,8 +4,24 @@ import { serveEndpoint } from './endpoints.js';
 import { PKG } from './pkg.js';
 import type { ExpressRequest, ExpressResponse, NextFunction } from './types.js';
 
+/**
+ * The middleware's options: recording (`groupStatus`, `exclude`, `route`, `labels`, …) and the
+ * endpoints (`auth`, the paths, `metricPrefix`, …); see `@inferlens/http`'s README.
+ *
+ * @example
+ * const options: InferlensOptions = { lens, groupStatus: true, exclude: ['/ping'] };
+ * app.use(inferlens(options));
+ */
 export type InferlensOptions = AdapterOptions<ExpressRequest>;
 
+/**
+ * The Express middleware, with the lens it records into.
+ *
+ * @example
+ * const middleware: InferlensMiddleware = inferlens();
+ * app.use(middleware);
+ * middleware.lens.series('requestsRunning', { model_name: 'm' }).set(2);
+ */
 export type InferlensMiddleware = ((
   req: ExpressRequest,
   res: ExpressResponse,

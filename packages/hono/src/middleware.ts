@@ -15,8 +15,24 @@ import { serveEndpoint } from './endpoints.js';
 import { pathUnderMount, routesOf } from './mount.js';
 import { PKG } from './pkg.js';
 
+/**
+ * The middleware's options: recording (`groupStatus`, `exclude`, `route`, `labels`, …) and the
+ * endpoints (`auth`, the paths, `metricPrefix`, …); see `@inferlens/http`'s README.
+ *
+ * @example
+ * const options: InferlensOptions = { lens, labels: { tenant: (c) => c.req.header('x-tenant') } };
+ * app.use(inferlens(options));
+ */
 export type InferlensOptions = AdapterOptions<Context>;
 
+/**
+ * The Hono middleware, with the lens it records into.
+ *
+ * @example
+ * const middleware: InferlensMiddleware = inferlens();
+ * app.use(middleware);
+ * console.log(middleware.lens.render());
+ */
 export type InferlensMiddleware = MiddlewareHandler & {
   /** The lens the middleware records into (the one you passed, or the one it created). */
   readonly lens: Lens;

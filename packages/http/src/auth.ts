@@ -1,11 +1,23 @@
 import { setupError } from '@inferlens/core/internal';
 
+/**
+ * One accepted username and password of basic auth.
+ *
+ * @example
+ * const ops: BasicCredentials = { username: 'ops', password: process.env.METRICS_PASSWORD! };
+ * inferlens({ auth: { basic: [ops] } });
+ */
 export interface BasicCredentials {
   username: string;
   password: string;
 }
 
-/** Auth by any request header: its value must be one of `keys`, or pass your `check`. */
+/**
+ * Auth by any request header: its value must be one of `keys`, or pass your `check`.
+ *
+ * @example
+ * inferlens({ auth: { header: 'x-api-key', keys: [process.env.METRICS_KEY!] } });
+ */
 export interface HeaderAuth {
   /** The header to read, e.g. `x-api-key` (case-insensitive). */
   header: string;

@@ -1,12 +1,40 @@
-/** Route value of requests no route template matched (404s, scanners, middleware responses). */
+/**
+ * Route value of requests no route template matched (404s, scanners, middleware responses).
+ *
+ * @example
+ * // sum(rate(http_requests_total{route="#unmatched"}[5m])): traffic no route answered
+ * const query = `sum(rate(http_requests_total{route="${UNMATCHED_ROUTE}"}[5m]))`;
+ */
 export const UNMATCHED_ROUTE = '#unmatched';
-/** Route value once `maxRoutes` distinct templates were seen, so a misbehaving router stays bounded. */
+/**
+ * Route value once `maxRoutes` distinct templates were seen, so a misbehaving router stays bounded.
+ *
+ * @example
+ * const folded = `http_requests_total{route="${OTHER_ROUTE}"}`; // non-zero: raise maxRoutes or fix the router
+ */
 export const OTHER_ROUTE = '#other';
-/** Custom label value once a label has seen `maxLabelValues` distinct values. */
+/**
+ * Custom label value once a label has seen `maxLabelValues` distinct values.
+ *
+ * @example
+ * inferlens({ labels: { tenant: (req) => req.headers['x-tenant'] }, maxLabelValues: 50 }); // the 51st tenant reads OTHER_VALUE
+ */
 export const OTHER_VALUE = '#other';
-/** Status of a request whose client left before the headers went out (nginx's "client closed"). */
+/**
+ * Status of a request whose client left before the headers went out (nginx's "client closed").
+ *
+ * @example
+ * const gaveUp = `http_requests_total{status="${CLIENT_CLOSED_STATUS}"}`; // clients that left waiting
+ */
 export const CLIENT_CLOSED_STATUS = 499;
 
+/**
+ * The `outcome` label: `completed`; `aborted` when the client went away before the response was
+ * complete; `error` for a 5xx, or a thrown error or broken body after a good status.
+ *
+ * @example
+ * const outcome: Outcome = 'aborted'; // http_requests_total{outcome="aborted"}
+ */
 export type Outcome = 'completed' | 'aborted' | 'error';
 export const OUTCOMES: readonly Outcome[] = ['completed', 'aborted', 'error'];
 

@@ -9,7 +9,12 @@ import type { AuthOptions } from './auth.js';
 import type { ExcludeOption } from './paths.js';
 import type { StatusSources } from './status.js';
 
-/** Histogram bounds: one list for duration and time to first byte, or one per histogram. */
+/**
+ * Histogram bounds: one list for duration and time to first byte, or one per histogram.
+ *
+ * @example
+ * inferlens({ buckets: { duration: [0.05, 0.25, 1, 5, 30, 120], responseSize: [1e3, 1e5, 1e7] } });
+ */
 export type BucketsOption =
   | readonly number[]
   | {
@@ -19,7 +24,12 @@ export type BucketsOption =
       responseSize?: readonly number[];
     };
 
-/** What the request-recording middleware of every framework accepts. `Req` is its request type. */
+/**
+ * What the request-recording middleware of every framework accepts. `Req` is its request type.
+ *
+ * @example
+ * const recording: RecordOptions<Request> = { groupStatus: true, exclude: ['/ping', '/static/*'] };
+ */
 export interface RecordOptions<Req> {
   /** The lens to record into; one is created for you when omitted (see `.lens` on the result). */
   lens?: Lens;
@@ -53,7 +63,12 @@ export interface RecordOptions<Req> {
   maxRoutes?: number;
 }
 
-/** What the `/metrics`, `/health`, `/status` and `/dashboard` endpoints accept. */
+/**
+ * What the `/metrics`, `/health`, `/status` and `/dashboard` endpoints accept.
+ *
+ * @example
+ * const admin: EndpointOptions = { lens, auth: { bearer: process.env.METRICS_TOKEN! }, dashboardPath: false };
+ */
 export interface EndpointOptions extends StatusSources {
   lens?: Lens;
   /** Path of the Prometheus endpoint, or false for none (default `/metrics`). */
@@ -90,6 +105,12 @@ export interface EndpointOptions extends StatusSources {
   scrape?: (accept: string | undefined) => Promise<ScrapeLike> | ScrapeLike;
 }
 
+/**
+ * What a `scrape` function gives `/metrics`: the body and its content type.
+ *
+ * @example
+ * inferlens({ scrape: async () => ({ contentType: register.contentType, body: await register.metrics() }) });
+ */
 export interface ScrapeLike {
   contentType: string;
   body: string;

@@ -1,4 +1,10 @@
-/** Something that decides whether a request path is left out of the metrics. */
+/**
+ * Something that decides whether a request path is left out of the metrics: exact paths, `/*`
+ * prefixes and RegExps, or a function of the path.
+ *
+ * @example
+ * inferlens({ exclude: ['/ping', '/static/*', /^\/internal\//] });
+ */
 export type ExcludeOption = ReadonlyArray<string | RegExp> | ((path: string) => boolean);
 
 /**

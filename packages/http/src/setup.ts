@@ -3,7 +3,12 @@ import { Endpoints, endpointPaths } from './endpoints.js';
 import { type EndpointOptions, type RecordOptions, resolveLens } from './options.js';
 import { HttpRecorder } from './recorder.js';
 
-/** Options every framework adapter takes: recording, the endpoints, and whether to serve them. */
+/**
+ * Options every framework adapter takes: recording, the endpoints, and whether to serve them.
+ *
+ * @example
+ * const options: AdapterOptions<unknown> = { lens, groupStatus: true, endpoints: false };
+ */
 export interface AdapterOptions<Req> extends RecordOptions<Req>, EndpointOptions {
   /** Serve `/metrics`, `/health` and `/status` from the middleware (default true). */
   endpoints?: boolean;

@@ -1,19 +1,35 @@
 import type { Lens } from '@inferlens/core';
 import { VERSION } from './version.js';
 
-/** What a GPU source says about itself; `@inferlens/nvml` and any object of this shape fit. */
+/**
+ * What a GPU source says about itself; `@inferlens/nvml` and any object of this shape fit.
+ *
+ * @example
+ * inferlens({ gpu: () => ({ available: false, reason: 'no NVIDIA driver' }) });
+ */
 export interface GpuAvailability {
   available: boolean;
   reason?: string;
 }
 
+/**
+ * Readiness with the engine's state in a word; `/status` answers 503 while `ready` is false.
+ *
+ * @example
+ * inferlens({ ready: () => ({ ready: engine.loaded, state: engine.loaded ? 'running' : 'loading' }) });
+ */
 export interface Readiness {
   ready: boolean;
   /** A short word for the engine's state (`loading`, `running`, `draining`). */
   state?: string;
 }
 
-/** Optional sources of the `/status` summary. */
+/**
+ * Optional sources of the `/status` summary.
+ *
+ * @example
+ * inferlens({ version: '1.4.2', ready: () => engine.ready, app: () => ({ region: 'eu-west-1' }) });
+ */
 export interface StatusSources {
   /** Your application's version. */
   version?: string;
@@ -38,7 +54,12 @@ export interface StatusSources {
 /** What `/status` shows of the application's fields. */
 export type AppFields = Record<string, string | number | boolean | null>;
 
-/** The `/status` body. Built field by field from known values, so nothing else can leak into it. */
+/**
+ * The `/status` body. Built field by field from known values, so nothing else can leak into it.
+ *
+ * @example
+ * const summary = (await (await fetch('http://localhost:3000/status')).json()) as StatusSummary;
+ */
 export interface StatusSummary {
   status: 'ready' | 'not_ready';
   version: string | null;

@@ -2,6 +2,11 @@
 // published version. Running the sources any other way reports a dev version.
 declare const __INFERLENS_HTTP_VERSION__: string | undefined;
 
-/** The version of `@inferlens/http`, shown as `inferlens` in `/status`. */
+/**
+ * The version of `@inferlens/http`, shown as `inferlens` in `/status`.
+ *
+ * @example
+ * console.log(`inferlens ${VERSION}`);
+ */
 export const VERSION: string =
   typeof __INFERLENS_HTTP_VERSION__ === 'string' ? __INFERLENS_HTTP_VERSION__ : '0.0.0-dev';
