@@ -59,6 +59,7 @@ const DOCUMENTED = new Set([
   '@inferlens/tgi',
   '@inferlens/sglang',
   '@inferlens/llamacpp',
+  '@inferlens/mixin',
 ]);
 
 for (const e of entries) {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { schema } from '@inferlens/core/internal';
-import { type Mixin, panelQueries, variables, writeMixin } from '@inferlens/mixin';
+import { type Mixin, panelQueries, variables, writeMixin } from '@inferlens/mixin/internal';
 import {
   type FakeLlamacpp,
   type FakeSglang,

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { mixinSummary, readMixinConfig, writeMixin } from './index.js';
+import { mixinSummary, readMixinConfig, writeMixin } from './internal.js';
 
 const USAGE = `Usage: inferlens-mixin --out <dir> [--config <file>]
 

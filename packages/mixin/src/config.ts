@@ -46,6 +46,12 @@ export interface LatencySlo {
   thresholdSeconds: number;
 }
 
+/**
+ * The service-level objectives the SLO rules and alerts are generated for.
+ *
+ * @example
+ * generateMixin({ slos: { ttft: { objective: 0.99, thresholdSeconds: 1 } } });
+ */
 export interface Slos {
   /** Share of LLM requests that do not fail (default 0.99); `false` turns it off. */
   availability: { objective: number } | false;
@@ -82,6 +88,13 @@ export interface ScrapeTarget {
   interval: string;
 }
 
+/**
+ * How the Kubernetes objects (PrometheusRule, ServiceMonitor, dashboards' ConfigMaps) are named
+ * and labelled.
+ *
+ * @example
+ * generateMixin({ kubernetes: { namespace: 'monitoring' } });
+ */
 export interface KubernetesConfig {
   /** Namespace of the generated objects (default `monitoring`). */
   namespace: string;
@@ -167,6 +180,12 @@ export type MixinConfigInput = {
       : MixinConfig[K];
 };
 
+/**
+ * The alert thresholds used when the config leaves them out.
+ *
+ * @example
+ * generateMixin({ thresholds: { kvCacheWarning: DEFAULT_THRESHOLDS.kvCacheWarning - 0.1 } });
+ */
 export const DEFAULT_THRESHOLDS: Thresholds = {
   kvCacheWarning: 0.7,
   kvCacheCritical: 0.9,
@@ -186,7 +205,12 @@ export const DEFAULT_THRESHOLDS: Thresholds = {
   sourceStaleSeconds: 120,
 };
 
-/** The defaults, as a fresh object. */
+/**
+ * The defaults, as a fresh object.
+ *
+ * @example
+ * defaultConfig().thresholds.queueWorkerWarning; // 5
+ */
 export function defaultConfig(): MixinConfig {
   return {
     selector: '',

@@ -24,26 +24,41 @@ export type {
   StackConfig,
   Thresholds,
 } from './config.js';
-export { DEFAULT_THRESHOLDS, defaultConfig, resolveConfig } from './config.js';
-export { mixinSummary, readMixinConfig } from './config-file.js';
-export { panelQueries, variables } from './dashboards/index.js';
-export type { AlertingRule, RecordingRule, RuleGroup } from './promql.js';
-export type { RecordedRule } from './recording.js';
-export { recorded } from './recording.js';
+export { DEFAULT_THRESHOLDS, defaultConfig } from './config.js';
+export { readMixinConfig } from './config-file.js';
 
-/** The rule files, by name, as Prometheus loads them (`groups: [...]`). */
+/**
+ * The rule files, by name, as Prometheus loads them (`groups: [...]`).
+ *
+ * @example
+ * readFileSync(`monitoring/prometheus/rules/${RULE_FILES.alerts}`, 'utf8');
+ */
 export const RULE_FILES = {
   recording: 'inferlens-recording.rules.yml',
   alerts: 'inferlens-alerts.rules.yml',
   slo: 'inferlens-slo.rules.yml',
 } as const;
 
+/**
+ * One file of the generated mixin.
+ *
+ * @example
+ * for (const f of generateMixin().files) console.log(f.path, f.content.length);
+ */
 export interface GeneratedFile {
   /** Path relative to the output folder, e.g. `prometheus/rules/inferlens-alerts.rules.yml`. */
   path: string;
   content: string;
 }
 
+/**
+ * What {@link generateMixin} and {@link writeMixin} return: the config used, the rules, the
+ * dashboards, every file and the warnings.
+ *
+ * @example
+ * const { warnings } = writeMixin('monitoring');
+ * for (const w of warnings) console.warn(w);
+ */
 export interface Mixin {
   config: MixinConfig;
   /** Rule groups by file (see {@link RULE_FILES}). */
