@@ -3,7 +3,7 @@ import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { manualLens } from '../../core/test/helpers.js';
-import { byteLength, followNodeResponse, HttpRecorder } from '../src/internal.js';
+import { byteLength, followNodeResponse, HttpRecorder, trackNodeRequest } from '../src/internal.js';
 import { histogram, seriesOf } from './support/store.js';
 
 /** A response that is not Node's ServerResponse (as HTTP/2 compat or a test double would be). */
@@ -74,6 +74,38 @@ describe('followNodeResponse', () => {
     expect(seriesOf(lens, 'httpRequests')).toMatchObject([
       { labels: { status: '200', outcome: 'completed' }, value: 1 },
       { labels: { status: '200', outcome: 'aborted' }, value: 1 },
+    ]);
+  });
+});
+
+describe('trackNodeRequest', () => {
+  const inFlight = (recorder: HttpRecorder<null>) =>
+    recorder.lens.store.family('httpRequestsInFlight').series(['GET']).value;
+
+  it('ends a request it cannot follow at once and counts it as dropped, so in-flight comes down', () => {
+    const { lens } = manualLens();
+    const recorder = new HttpRecorder<null>('@inferlens/test', { lens }, () => '/t');
+    const res = new FakeResponse();
+    res.on = () => {
+      throw new Error('no listeners here');
+    };
+    trackNodeRequest(recorder, null, {}, res, 'GET', '/t');
+    expect(inFlight(recorder)).toBe(0);
+    expect(lens.render()).toContain('inferlens_events_dropped_total{reason="listener_error"} 1');
+    expect(seriesOf(lens, 'httpRequests')).toHaveLength(1);
+  });
+
+  it('still ends on close a response whose write and end cannot be wrapped', () => {
+    const { lens } = manualLens();
+    const recorder = new HttpRecorder<null>('@inferlens/test', { lens }, () => '/t');
+    const res = new FakeResponse();
+    Object.defineProperty(res, 'write', { value: res.write, writable: false });
+    trackNodeRequest(recorder, null, {}, res, 'GET', '/t');
+    expect(inFlight(recorder)).toBe(1);
+    res.end('done');
+    expect(inFlight(recorder)).toBe(0);
+    expect(seriesOf(lens, 'httpRequests')).toMatchObject([
+      { labels: { status: '200', outcome: 'completed' }, value: 1 },
     ]);
   });
 });
