@@ -10,7 +10,7 @@ import {
   type MetricDefinition,
   OTEL_LABELS,
   schema,
-} from '../packages/core/src/index.js';
+} from '../packages/core/src/internal.js';
 
 import { resolveConfig } from '../packages/mixin/src/config.js';
 import { alertReference, runbooks } from '../packages/mixin/src/runbooks.js';
@@ -35,7 +35,9 @@ function row(id: string, d: MetricDefinition): string {
   const otel =
     d.kind === 'summary'
       ? `\`${d.otel}\` (not exported: OTel has no summary data point)`
-      : `\`${d.otel}\`${d.semconv ? ' (semconv)' : ''}`;
+      : `\`${d.otel}\`${d.semconv ? ' (semconv)' : ''}${
+          d.otelClient ? `; as a client (\`vantage: 'client'\`): \`${d.otelClient}\`` : ''
+        }`;
   return `| \`${d.prometheus}\` | ${d.kind} | \`${d.unit}\` | ${labels || '—'} | ${otel} | ${otelAttrs || '—'} | ${buckets} | ${d.definition} | \`${id}\` |`;
 }
 
