@@ -66,8 +66,8 @@ function socketEncoder(): (chunk: string) => number {
 }
 
 /**
- * The stream written to a response as @inferlens/express writes it (waiting for \`drain\`, stopping
- * when the client goes away), with each slice's time kept.
+ * The stream written to a response as @inferlens/express writes it: waiting for `drain` when the
+ * socket is full, stopping when the client goes away.
  */
 async function writeTimed(res: ServerResponse, body: AsyncIterable<string>): Promise<void> {
   let closed = false;
@@ -76,7 +76,11 @@ async function writeTimed(res: ServerResponse, body: AsyncIterable<string>): Pro
   });
   for await (const chunk of body) {
     if (closed) break;
-    if (!res.write(chunk)) await new Promise((resolve) => res.once('drain', resolve));
+    if (!res.write(chunk))
+      await new Promise((resolve) => {
+        res.once('drain', resolve);
+        res.once('close', resolve);
+      });
   }
   res.end();
 }
