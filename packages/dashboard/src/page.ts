@@ -6,6 +6,13 @@ import { dashboardNames } from './names.js';
 const INTERVAL_MS = 2000;
 const HISTORY_POINTS = 150; // 5 minutes at one point per scrape
 
+/**
+ * Where the page is and what it polls, relative to which it computes its URLs, and how it
+ * authenticates.
+ *
+ * @example
+ * const options: DashboardPageOptions = { dashboardPath: '/ops/dashboard', metricsPath: '/ops/metrics', statusPath: false, auth: 'bearer' };
+ */
 export interface DashboardPageOptions {
   dashboardPath: string;
   metricsPath: string;
@@ -21,6 +28,12 @@ export interface DashboardPageOptions {
   rename?: (name: string) => string;
 }
 
+/**
+ * The page: its HTML, and its inline script and stylesheet (which the CSP hashes).
+ *
+ * @example
+ * const { html, script, style } = dashboardPage(options);
+ */
 export interface DashboardPage {
   html: string;
   /** The inline script and stylesheet, for the Content-Security-Policy hashes. */
