@@ -41,7 +41,7 @@ function mayHaveBody(method: string): boolean {
  *
  * @example
  * const ex = recorder.begin(req.method, req.url, req);
- * if (ex !== undefined && !followNodeResponse(ex, req, res, req.method)) ex.end(0, true);
+ * if (ex !== undefined && !followNodeResponse(ex, req, res, req.method)) ex.end(0, false);
  */
 export function followNodeResponse<Req>(
   exchange: Exchange<Req>,
