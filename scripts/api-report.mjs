@@ -60,6 +60,11 @@ const DOCUMENTED = new Set([
   '@inferlens/sglang',
   '@inferlens/llamacpp',
   '@inferlens/mixin',
+  '@inferlens/cluster',
+  '@inferlens/node-llama-cpp',
+  '@inferlens/nvml',
+  '@inferlens/prom-client',
+  '@inferlens/prom-parse',
 ]);
 
 for (const e of entries) {

@@ -15,6 +15,12 @@ interface Message {
   worker?: string;
 }
 
+/**
+ * How the primary merges its workers' metrics.
+ *
+ * @example
+ * aggregateInPrimary(lens, { workerLabel: true, timeoutMs: 1000 });
+ */
 export interface ClusterOptions {
   /** Keep a `worker` label on every series instead of merging (default false). */
   workerLabel?: boolean;

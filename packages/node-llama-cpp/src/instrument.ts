@@ -4,6 +4,12 @@ import { LlamaContext } from 'node-llama-cpp';
 import { ContextObserver } from './observer.js';
 import { patchGenerationMethods } from './patch.js';
 
+/**
+ * What {@link instrumentLlama} needs: the lens, the context to observe, and its model name.
+ *
+ * @example
+ * instrumentLlama({ lens, context, model: 'qwen2.5-0.5b', steps: false });
+ */
 export interface InstrumentLlamaOptions {
   lens: Lens;
   /** The context to observe: every sequence of it, and every completion or chat session on them. */
@@ -14,6 +20,13 @@ export interface InstrumentLlamaOptions {
   steps?: boolean;
 }
 
+/**
+ * What {@link instrumentLlama} returns: `stop()` detaches it from the context.
+ *
+ * @example
+ * const inst = instrumentLlama({ lens, context });
+ * process.on('SIGTERM', () => inst.stop());
+ */
 export interface LlamaInstrumentation {
   /** The `model_name` recorded. */
   readonly model: string;

@@ -4,6 +4,12 @@ import { LlamaCompletion, type LlamaContext, type LlamaContextSequence } from 'n
 import { errorTypeOf } from './finish.js';
 import { observerOf } from './observer.js';
 
+/**
+ * Options of {@link LlamaScheduler}: the context whose sequences it hands out, and how many.
+ *
+ * @example
+ * const scheduler = new LlamaScheduler({ context, slots: 4 });
+ */
 export interface LlamaSchedulerOptions {
   context: LlamaContext;
   /** How many of the context's sequences to serve from (default: all it has left). */

@@ -22,7 +22,12 @@ export interface TinyModelOptions {
   allowEos?: boolean;
 }
 
-/** A prompt ending with this character makes the tiny model's next token `</s>`. */
+/**
+ * A prompt ending with this character makes the tiny model's next token `</s>`.
+ *
+ * @example
+ * await completion.generateCompletion(`Say nothing${END_OF_TEXT_CHAR}`); // ends at once, finish 'stop'
+ */
 export const END_OF_TEXT_CHAR = '~';
 
 const GGML_F32 = 0;

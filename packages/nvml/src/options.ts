@@ -12,6 +12,12 @@ import { setupError } from '@inferlens/core/internal';
  */
 export const LIBRARY_ENV = 'INFERLENS_NVML_LIBRARY';
 
+/**
+ * Options of {@link createGpuSource}; only `lens` is required. Bad values throw at setup, all at once.
+ *
+ * @example
+ * const gpus = createGpuSource({ lens, intervalMs: 5000, processes: 'all' });
+ */
 export interface GpuSourceOptions {
   /** The lens whose store receives the GPU series. */
   lens: Lens;

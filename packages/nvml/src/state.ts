@@ -3,6 +3,12 @@ import type { NativeSample } from './binding.js';
 import { removeSeries } from './devices.js';
 import { codeName, type UnavailableReason } from './reasons.js';
 
+/**
+ * One GPU as the source last read it, in `status().devices`.
+ *
+ * @example
+ * for (const d of gpus.status().devices) console.log(d.index, d.name);
+ */
 export interface GpuDeviceStatus {
   /** NVML index (not the CUDA index: CUDA orders devices fastest first unless told otherwise). */
   index: number;

@@ -35,6 +35,10 @@ const labelCache = new WeakMap<Series | MirroredSeries, Labels>();
  * One schema family dressed as a prom-client metric. It holds no values: `get()` runs the lens's
  * collect hooks and reads the store (its own series, then the mirrored series of engine sources),
  * so the registry always shows what the lens has now.
+ *
+ * @example
+ * registerLens(lens, register); // one FamilyMetric per schema family, in `register`
+ * const ttft = register.getSingleMetric('llm_time_to_first_token_seconds');
  */
 export class FamilyMetric {
   readonly help: string;

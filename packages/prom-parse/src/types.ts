@@ -19,6 +19,12 @@ export interface Exemplar {
   timestamp: number | undefined;
 }
 
+/**
+ * One sample line: name, labels, value, and the optional timestamp and exemplar.
+ *
+ * @example
+ * parse('up{job="x"} 1\n').families[0]?.samples[0]?.value; // 1
+ */
 export interface Sample {
   /** The sample's own name: `x_bucket`, `x_total`, `x_created`, … */
   name: string;
@@ -30,6 +36,12 @@ export interface Sample {
   exemplar: Exemplar | undefined;
 }
 
+/**
+ * One metric family: its name, TYPE, HELP, UNIT and samples, in exposition order.
+ *
+ * @example
+ * for (const f of parse(text).families) console.log(f.name, f.type, f.samples.length);
+ */
 export interface MetricFamily {
   name: string;
   /** `unknown` when no TYPE line names the family. */
@@ -39,12 +51,24 @@ export interface MetricFamily {
   samples: Sample[];
 }
 
+/**
+ * A line that did not parse, by number, and why.
+ *
+ * @example
+ * parse('up{ 1\n').errors[0]; // { line: 1, message: '…' }
+ */
 export interface ParseError {
   /** 1-based line number. */
   line: number;
   message: string;
 }
 
+/**
+ * What {@link parse} returns: the families, the lines it skipped, and whether `# EOF` ended it.
+ *
+ * @example
+ * const { families, errors, eof } = parse(text);
+ */
 export interface ParseResult {
   families: MetricFamily[];
   /** The first `maxErrors` malformed lines; each was skipped and parsing went on. */
@@ -55,6 +79,12 @@ export interface ParseResult {
   eof: boolean;
 }
 
+/**
+ * Options of {@link parse}.
+ *
+ * @example
+ * parse(text, { maxErrors: 10 });
+ */
 export interface ParseOptions {
   /** Malformed lines kept in `errors` (default 100); the rest are only counted. */
   maxErrors?: number;
