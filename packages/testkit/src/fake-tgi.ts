@@ -4,6 +4,7 @@ import { SimulatedEngine } from './engine.js';
 import { type FakeServer, sendJson, sseEvent, startFakeServer } from './fake-http.js';
 import { type OpenAIDialect, type OpenAIRequest, promptOf, serveOpenAI } from './fake-openai.js';
 import { TgiMetrics } from './fake-tgi-metrics.js';
+import type { Generation } from './generation.js';
 import type { SimulatedEngineOptions } from './options.js';
 import { countTokens } from './text.js';
 
@@ -99,122 +100,7 @@ export async function startFakeTgi(options: FakeTgiOptions = {}): Promise<FakeTg
   };
   const engine = new SimulatedEngine({ ...options.engine, model: o.model });
   const metrics = new TgiMetrics(engine, o.maxInputTokens, o.maxTotalTokens);
-  const validate = (prompt: string, maxNew: number): string | undefined => {
-    const n = countTokens(prompt);
-    if (n > o.maxInputTokens)
-      return `Input validation error: \`inputs\` must have less than ${o.maxInputTokens} tokens. Given: ${n}`;
-    if (n + maxNew > o.maxTotalTokens)
-      return `Input validation error: \`inputs\` tokens + \`max_new_tokens\` must be <= ${o.maxTotalTokens}. Given: ${n} \`inputs\` tokens and ${maxNew} \`max_new_tokens\``;
-    return undefined;
-  };
-  const generateStream = async (req: IncomingMessage, res: ServerResponse, raw: string) => {
-    const start = engine.now();
-    metrics.inc('tgi_request_count');
-    let body: { inputs?: string; parameters?: { max_new_tokens?: number; details?: boolean } };
-    try {
-      body = JSON.parse(raw);
-    } catch {
-      return sendJson(res, 422, {
-        error: 'Failed to deserialize the JSON body',
-        error_type: 'validation',
-      });
-    }
-    const prompt = String(body.inputs ?? '');
-    const maxNew = body.parameters?.max_new_tokens ?? 20;
-    res.writeHead(200, {
-      'content-type': 'text/event-stream',
-      'cache-control': 'no-cache',
-      'x-accel-buffering': 'no',
-    });
-    if (options.keepAlive) res.write(':\n\n');
-    const invalid = validate(prompt, maxNew);
-    if (invalid) {
-      metrics.inc('tgi_request_failure', 'err="validation"');
-      return void res.end(
-        sseEvent(JSON.stringify({ error: invalid, error_type: 'validation' }), false),
-      );
-    }
-    const abort = new AbortController();
-    res.on('close', () => abort.abort());
-    const gen = engine.generate({ prompt, maxTokens: maxNew, signal: abort.signal });
-    metrics.accepted(gen.id, start, engine.now(), gen.promptTokens, maxNew);
-    const failAfter = Number(req.headers['x-fake-error-after'] ?? Number.NaN);
-    let text = '';
-    let index = 0;
-    try {
-      for await (const c of gen) {
-        if (index === failAfter) throw new Error('Request failed during generation: injected');
-        index++;
-        text += c.text;
-        const last = c.finishReason !== undefined;
-        const details =
-          last && body.parameters?.details
-            ? {
-                finish_reason: c.finishReason === 'stop' ? 'eos_token' : 'length',
-                generated_tokens: index,
-                seed: null,
-                input_length: gen.promptTokens,
-              }
-            : null;
-        const event = {
-          index,
-          token: {
-            id: 1000 + ((index * 7919) % 30000),
-            text: c.text,
-            logprob: -0.5,
-            special: false,
-          },
-          generated_text: last ? text : null,
-          details,
-        };
-        res.write(sseEvent(JSON.stringify(event), false));
-      }
-    } catch (error) {
-      gen.abort();
-      res.write(
-        sseEvent(
-          JSON.stringify({
-            error: error instanceof Error ? error.message : String(error),
-            error_type: 'generation',
-          }),
-          false,
-        ),
-      );
-    }
-    res.end();
-  };
-  const chat = async (req: IncomingMessage, res: ServerResponse, raw: string) => {
-    const start = engine.now();
-    // The chat handler counts the request, then generate_stream_internal counts it again.
-    metrics.inc('tgi_request_count', '', 2);
-    let body: OpenAIRequest;
-    try {
-      body = JSON.parse(raw) as OpenAIRequest;
-    } catch {
-      return sendJson(res, 422, {
-        error: 'Failed to deserialize the JSON body',
-        error_type: 'validation',
-      });
-    }
-    const maxNew = body.max_tokens ?? 20;
-    const invalid = validate(promptOf(body), maxNew);
-    if (invalid) {
-      metrics.inc('tgi_request_failure', 'err="validation"');
-      return sendJson(res, 422, { error: invalid, error_type: 'validation' });
-    }
-    await serveOpenAI(
-      req,
-      res,
-      { ...body, model: body.model ?? o.model },
-      true,
-      (signal) => {
-        const gen = engine.generate({ prompt: promptOf(body), maxTokens: maxNew, signal });
-        metrics.accepted(gen.id, start, engine.now(), gen.promptTokens, maxNew);
-        return gen;
-      },
-      CHAT,
-    );
-  };
+  const tgi: Tgi = { engine, metrics, limits: o, keepAlive: options.keepAlive === true };
   const server = await startFakeServer({
     port: options.port,
     contentType: 'text/plain',
@@ -222,10 +108,136 @@ export async function startFakeTgi(options: FakeTgiOptions = {}): Promise<FakeTg
     routes: {
       'GET /info': (_q, res) => sendJson(res, 200, info(o)),
       'GET /health': (_q, res) => void res.writeHead(200).end(),
-      'POST /generate_stream': generateStream,
-      'POST /v1/chat/completions': chat,
+      'POST /generate_stream': (req, res, raw) => generateStream(tgi, req, res, raw),
+      'POST /v1/chat/completions': (req, res, raw) => chat(tgi, req, res, raw),
     },
     onClose: () => engine.close(),
   });
   return Object.assign(server, { engine, model: o.model });
+}
+
+/** What the fake's routes share: the engine, TGI's metrics and the configured token limits. */
+interface Tgi {
+  engine: SimulatedEngine;
+  metrics: TgiMetrics;
+  limits: { model: string; maxInputTokens: number; maxTotalTokens: number };
+  keepAlive: boolean;
+}
+
+/** TGI's input validation messages (router/src/validation.rs), or undefined when the input fits. */
+function inputError(tgi: Tgi, prompt: string, maxNew: number): string | undefined {
+  const { maxInputTokens, maxTotalTokens } = tgi.limits;
+  const n = countTokens(prompt);
+  if (n > maxInputTokens)
+    return `Input validation error: \`inputs\` must have less than ${maxInputTokens} tokens. Given: ${n}`;
+  if (n + maxNew > maxTotalTokens)
+    return `Input validation error: \`inputs\` tokens + \`max_new_tokens\` must be <= ${maxTotalTokens}. Given: ${n} \`inputs\` tokens and ${maxNew} \`max_new_tokens\``;
+  return undefined;
+}
+
+const badJson = (res: ServerResponse) =>
+  sendJson(res, 422, { error: 'Failed to deserialize the JSON body', error_type: 'validation' });
+
+type GenerateBody = {
+  inputs?: string;
+  parameters?: { max_new_tokens?: number; details?: boolean };
+};
+
+/** `POST /generate_stream`: TGI's native token events; validation errors arrive as 200 + an event. */
+async function generateStream(tgi: Tgi, req: IncomingMessage, res: ServerResponse, raw: string) {
+  const start = tgi.engine.now();
+  tgi.metrics.inc('tgi_request_count');
+  let body: GenerateBody;
+  try {
+    body = JSON.parse(raw);
+  } catch {
+    return badJson(res);
+  }
+  const prompt = String(body.inputs ?? '');
+  const maxNew = body.parameters?.max_new_tokens ?? 20;
+  res.writeHead(200, {
+    'content-type': 'text/event-stream',
+    'cache-control': 'no-cache',
+    'x-accel-buffering': 'no',
+  });
+  if (tgi.keepAlive) res.write(':\n\n');
+  const invalid = inputError(tgi, prompt, maxNew);
+  if (invalid) {
+    tgi.metrics.inc('tgi_request_failure', 'err="validation"');
+    const event = JSON.stringify({ error: invalid, error_type: 'validation' });
+    return void res.end(sseEvent(event, false));
+  }
+  const abort = new AbortController();
+  res.on('close', () => abort.abort());
+  const gen = tgi.engine.generate({ prompt, maxTokens: maxNew, signal: abort.signal });
+  tgi.metrics.accepted(gen.id, start, tgi.engine.now(), gen.promptTokens, maxNew);
+  const failAfter = Number(req.headers['x-fake-error-after'] ?? Number.NaN);
+  try {
+    await writeTokens(gen, res, body.parameters?.details === true, failAfter);
+  } catch (error) {
+    gen.abort();
+    const message = error instanceof Error ? error.message : String(error);
+    res.write(sseEvent(JSON.stringify({ error: message, error_type: 'generation' }), false));
+  }
+  res.end();
+}
+
+/** One TGI token event per output; the last carries the text and, when asked, the details. */
+async function writeTokens(
+  gen: Generation,
+  res: ServerResponse,
+  withDetails: boolean,
+  failAfter: number,
+): Promise<void> {
+  let text = '';
+  let index = 0;
+  for await (const c of gen) {
+    if (index === failAfter) throw new Error('Request failed during generation: injected');
+    index++;
+    text += c.text;
+    const last = c.finishReason !== undefined;
+    const details =
+      last && withDetails
+        ? {
+            finish_reason: c.finishReason === 'stop' ? 'eos_token' : 'length',
+            generated_tokens: index,
+            seed: null,
+            input_length: gen.promptTokens,
+          }
+        : null;
+    const token = {
+      id: 1000 + ((index * 7919) % 30000),
+      text: c.text,
+      logprob: -0.5,
+      special: false,
+    };
+    const event = { index, token, generated_text: last ? text : null, details };
+    res.write(sseEvent(JSON.stringify(event), false));
+  }
+}
+
+/** `POST /v1/chat/completions`: TGI's OpenAI-compatible route; validation errors are a 422. */
+async function chat(tgi: Tgi, req: IncomingMessage, res: ServerResponse, raw: string) {
+  const start = tgi.engine.now();
+  // The chat handler counts the request, then generate_stream_internal counts it again.
+  tgi.metrics.inc('tgi_request_count', '', 2);
+  let body: OpenAIRequest;
+  try {
+    body = JSON.parse(raw) as OpenAIRequest;
+  } catch {
+    return badJson(res);
+  }
+  const maxNew = body.max_tokens ?? 20;
+  const invalid = inputError(tgi, promptOf(body), maxNew);
+  if (invalid) {
+    tgi.metrics.inc('tgi_request_failure', 'err="validation"');
+    return sendJson(res, 422, { error: invalid, error_type: 'validation' });
+  }
+  const request = { ...body, model: body.model ?? tgi.limits.model };
+  const generate = (signal: AbortSignal) => {
+    const gen = tgi.engine.generate({ prompt: promptOf(body), maxTokens: maxNew, signal });
+    tgi.metrics.accepted(gen.id, start, tgi.engine.now(), gen.promptTokens, maxNew);
+    return gen;
+  };
+  await serveOpenAI(req, res, request, true, generate, CHAT);
 }
