@@ -232,6 +232,15 @@ async function* slices(
   const sliceMs = options?.sliceMs ?? (seriesIn(stores) <= WHOLE_SERIES ? Infinity : 1);
   const signal = options?.signal;
   const onSlice = options?.onSlice;
+  // A scrape never throws: a callback that does is not called again.
+  let report = typeof onSlice === 'function' ? onSlice : undefined;
+  const reported = (ms: number): void => {
+    try {
+      report?.(ms);
+    } catch {
+      report = undefined;
+    }
+  };
   const pending: Chunk[] = [];
   let since = performance.now();
   for (const part of source) {
@@ -239,7 +248,7 @@ async function* slices(
     if (part) for (const chunk of part) pending.push(chunk);
     const ran = performance.now() - since;
     if (ran >= sliceMs) {
-      onSlice?.(ran);
+      reported(ran);
       for (const chunk of pending) yield chunk;
       pending.length = 0;
       if (signal?.aborted) return;
@@ -248,6 +257,6 @@ async function* slices(
       since = performance.now();
     }
   }
-  onSlice?.(performance.now() - since);
+  reported(performance.now() - since);
   for (const chunk of pending) yield chunk;
 }

@@ -206,6 +206,25 @@ describe('sliced rendering to bytes (#17)', () => {
     expect(chunks.join('')).toBe(render(lens.store));
   });
 
+  it('renders the whole scrape when onSlice throws, and stops calling it', async () => {
+    const store = new Store({ seriesLimit: 10_000 });
+    for (let i = 0; i < 5_000; i++)
+      store
+        .family('timeToFirstToken')
+        .series([`model-${i}`, 'vllm'])
+        .observe(i / 1000);
+    let calls = 0;
+    const onSlice = (): void => {
+      calls++;
+      throw new Error('app bug');
+    };
+    const chunks: Uint8Array[] = [];
+    for await (const c of renderStream(store, 'prometheus', { sliceMs: 0, onSlice }))
+      chunks.push(c);
+    same(Buffer.concat(chunks), Buffer.from(render(store)));
+    expect(calls).toBe(1);
+  });
+
   it('stops rendering when the scraper goes away', async () => {
     const lens = busy(3000);
     let asked = 0;
