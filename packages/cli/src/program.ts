@@ -17,7 +17,14 @@ export function createProgram(setExit: (code: number) => void): Command {
       'after',
       '\nExit codes: 0 healthy, 1 problems found, 2 usage or connection error.\nColour only on a terminal; NO_COLOR turns it off.',
     );
+  addCheck(program, setExit);
+  addLoad(program, setExit);
+  addMixin(program, setExit);
+  return program;
+}
 
+/** `inferlens check`: /metrics endpoints, or a Prometheus server. */
+function addCheck(program: Command, setExit: (code: number) => void): void {
   program
     .command('check')
     .description(
@@ -55,7 +62,10 @@ export function createProgram(setExit: (code: number) => void): Command {
       const { runCheck } = await import('./commands/check.js');
       setExit(await runCheck(urls, flags));
     });
+}
 
+/** `inferlens load`: drive a server and compare its /metrics with what the client measured. */
+function addLoad(program: Command, setExit: (code: number) => void): void {
   program
     .command('load')
     .description(
@@ -93,7 +103,10 @@ export function createProgram(setExit: (code: number) => void): Command {
       const { runLoadCommand } = await import('./commands/load.js');
       setExit(await runLoadCommand(url, flags));
     });
+}
 
+/** `inferlens mixin`: write the monitoring mixin. */
+function addMixin(program: Command, setExit: (code: number) => void): void {
   program
     .command('mixin')
     .description(
@@ -111,6 +124,4 @@ export function createProgram(setExit: (code: number) => void): Command {
       const { runMixin } = await import('./commands/mixin.js');
       setExit(await runMixin(flags));
     });
-
-  return program;
 }
