@@ -273,7 +273,12 @@ const doors = byName.has('@inferlens/otel')
       name: `@inferlens/otel/${d}`,
     }))
   : [];
-const withMain = [...pkgs.filter((p) => p.json.exports?.['.']), ...doors];
+// Each ./internal entry (between @inferlens packages, no semver promise) is imported and type-checked
+// too, and must share one copy of each module with its package's main entry.
+const internals = pkgs
+  .filter((p) => p.json.exports?.['./internal'])
+  .map((p) => ({ ...p, name: `${p.name}/internal` }));
+const withMain = [...pkgs.filter((p) => p.json.exports?.['.']), ...doors, ...internals];
 writeFileSync(
   join(app, 'check.mjs'),
   `import { createRequire } from 'node:module';
@@ -294,6 +299,16 @@ for (const { name, cjs } of names) {
     line += ', CJS the same';
   } else line += ', ESM only';
   out.push(line);
+}
+for (const { name, cjs } of names.filter((n) => n.name.endsWith('/internal'))) {
+  const main = name.slice(0, -'/internal'.length);
+  const pairs = [[await import(main), await import(name)]];
+  if (cjs) pairs.push([require(main), require(name)]);
+  for (const [a, b] of pairs)
+    for (const k of Object.keys(a))
+      if (k !== 'default' && k in b && a[k] !== b[k])
+        throw new Error(name + ': ' + k + ' is a second copy of ' + main + "'s");
+  out.push(name + ': the same objects as ' + main + (cjs ? ' (ESM and CJS)' : ''));
 }
 if (names.some((n) => n.name === '@inferlens/nvml')) {
   const { createLens } = await import('@inferlens/core');
