@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { setupError } from '@inferlens/core/internal';
 import { ALIGN, alignUp, GgufWriter } from './gguf-writer.js';
 
 /** The shape of the random-weight model {@link tinyModelGguf} writes. */
@@ -55,23 +56,55 @@ const CHAT_TEMPLATE =
  */
 export function tinyModelGguf(options: TinyModelOptions = {}): Uint8Array {
   const embd = options.embedding ?? 64;
-  const layers = options.layers ?? 2;
   const heads = options.heads ?? 4;
-  const kvHeads = Math.max(1, heads >> 1);
-  const ffn = options.ffn ?? embd * 3;
-  const headDim = embd / heads;
-  if (!Number.isInteger(headDim)) throw new Error('tinyModelGguf: embedding must divide by heads');
+  const shape = {
+    embd,
+    layers: options.layers ?? 2,
+    heads,
+    kvHeads: Math.max(1, heads >> 1),
+    ffn: options.ffn ?? embd * 3,
+    headDim: embd / heads,
+    contextLength: options.contextLength ?? 512,
+  };
+  if (!Number.isInteger(shape.headDim))
+    setupError('node-llama-cpp', 'tinyModelGguf: embedding: must divide by heads');
   const vocab = vocabulary();
-  const n = vocab.tokens.length;
-  const rand = mulberry32(options.seed ?? 1);
-  const endChar = vocab.tokens.indexOf(END_OF_TEXT_CHAR);
-  const banned = (id: number) =>
-    (id >= FIRST_BYTE + 0x80 && id < FIRST_BYTE + BYTE_TOKENS) ||
-    id === 0 ||
-    id === 1 ||
-    (id === 2 && !options.allowEos);
+  const tensors = tinyTensors(shape, vocab.tokens, options);
+  return ggufFile(shape, vocab, tensors);
+}
 
-  const tensors: { name: string; dims: number[]; data: Float32Array }[] = [];
+/** The model's dimensions, as the GGUF metadata states them. */
+interface Shape {
+  embd: number;
+  layers: number;
+  heads: number;
+  kvHeads: number;
+  ffn: number;
+  headDim: number;
+  contextLength: number;
+}
+
+interface Tensor {
+  name: string;
+  dims: number[];
+  data: Float32Array;
+}
+
+/** Tokens the model must never emit: the high bytes (broken UTF-8), unk, bos, and eos unless allowed. */
+const banned = (id: number, allowEos: boolean): boolean =>
+  (id >= FIRST_BYTE + 0x80 && id < FIRST_BYTE + BYTE_TOKENS) ||
+  id === 0 ||
+  id === 1 ||
+  (id === 2 && !allowEos);
+
+/** The weights, drawn from the seeded generator in a fixed order (so a seed is a file). */
+function tinyTensors(shape: Shape, tokens: readonly string[], options: TinyModelOptions): Tensor[] {
+  const { embd, layers, kvHeads, ffn, headDim } = shape;
+  const n = tokens.length;
+  const rand = mulberry32(options.seed ?? 1);
+  const endChar = tokens.indexOf(END_OF_TEXT_CHAR);
+
+  const tensors: Tensor[] = [];
   const add = (name: string, dims: number[], fill: (data: Float32Array) => void) => {
     const data = new Float32Array(dims.reduce((a, b) => a * b, 1));
     fill(data);
@@ -116,11 +149,20 @@ export function tinyModelGguf(options: TinyModelOptions = {}): Uint8Array {
   add('output.weight', [embd, n], (d) => {
     random(1)(d);
     for (let t = 0; t < n; t++) {
-      d[t * embd] = banned(t) ? -100 : 0;
+      d[t * embd] = banned(t, options.allowEos === true) ? -100 : 0;
       d[t * embd + 1] = t === 2 ? 100 : 0;
     }
   });
+  return tensors;
+}
 
+/** The GGUF v3 file: header, metadata, tensor infos, then the aligned tensor data. */
+function ggufFile(
+  shape: Shape,
+  vocab: ReturnType<typeof vocabulary>,
+  tensors: Tensor[],
+): Uint8Array {
+  const { embd, layers, heads, kvHeads, ffn, headDim } = shape;
   const w = new GgufWriter();
   w.bytes(new TextEncoder().encode('GGUF'));
   w.u32(3);
@@ -129,7 +171,7 @@ export function tinyModelGguf(options: TinyModelOptions = {}): Uint8Array {
     ['general.architecture', (w) => w.kvString('llama')],
     ['general.name', (w) => w.kvString('inferlens-tiny')],
     ['general.alignment', (w) => w.kvU32(ALIGN)],
-    ['llama.context_length', (w) => w.kvU32(options.contextLength ?? 512)],
+    ['llama.context_length', (w) => w.kvU32(shape.contextLength)],
     ['llama.embedding_length', (w) => w.kvU32(embd)],
     ['llama.block_count', (w) => w.kvU32(layers)],
     ['llama.feed_forward_length', (w) => w.kvU32(ffn)],
