@@ -65,6 +65,7 @@ const DOCUMENTED = new Set([
   '@inferlens/nvml',
   '@inferlens/prom-client',
   '@inferlens/prom-parse',
+  '@inferlens/testkit',
 ]);
 
 for (const e of entries) {

@@ -13,6 +13,12 @@ export type SimulatedEngineEvents = {
   [K in EngineEventName]: (payload: EngineEvents[K]) => void;
 };
 
+/**
+ * One request to {@link SimulatedEngine.generate}: prompt, output length, and how it ends.
+ *
+ * @example
+ * engine.generate({ prompt: 'Hello', maxTokens: 16, ignoreEos: true });
+ */
 export interface GenerateRequest {
   /** Model label for this request's events (default: the engine's model). */
   model?: string;

@@ -19,6 +19,12 @@ export type MetricsFault =
   | 'malformed'
   | 'huge';
 
+/**
+ * A started fake server: its base URL and `close()`.
+ *
+ * @example
+ * const vllm = await startFakeVllm(); console.log(vllm.url); await vllm.close();
+ */
 export interface FakeServer {
   /** Base URL, e.g. `http://127.0.0.1:41234`. */
   readonly url: string;

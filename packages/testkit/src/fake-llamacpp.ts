@@ -11,6 +11,12 @@ import { maxTokensOf, type OpenAIDialect, openAIRoute, promptOf } from './fake-o
 import type { SimulatedEngineOptions } from './options.js';
 import { countTokens } from './text.js';
 
+/**
+ * Options of {@link startFakeLlamacpp}; every field has a default.
+ *
+ * @example
+ * const server = await startFakeLlamacpp({ alias: 'qwen2.5-0.5b', slots: 2 });
+ */
 export interface FakeLlamacppOptions {
   /** The `-m` path (default `/models/Llama-3.2-1B-Instruct-Q4_K_M.gguf`). */
   modelPath?: string;
@@ -26,6 +32,12 @@ export interface FakeLlamacppOptions {
   port?: number;
 }
 
+/**
+ * What {@link startFakeLlamacpp} returns: the server, and the simulated engine(s) behind it.
+ *
+ * @example
+ * const server = await startFakeLlamacpp(); await fetch(`${server.url}/metrics`);
+ */
 export interface FakeLlamacpp extends FakeServer {
   readonly engine: SimulatedEngine;
   /** The name `/v1/models` reports: the alias, else the model path. */

@@ -12,6 +12,12 @@ import {
 } from './fake-sglang-metrics.js';
 import type { SimulatedEngineOptions } from './options.js';
 
+/**
+ * Options of {@link startFakeSglang}; every field has a default.
+ *
+ * @example
+ * const server = await startFakeSglang({ dataParallel: 2 });
+ */
 export interface FakeSglangOptions {
   /** Served model name (default `meta-llama/Llama-3.1-8B-Instruct`, as in SGLang's doc example). */
   model?: string;
@@ -23,6 +29,12 @@ export interface FakeSglangOptions {
   port?: number;
 }
 
+/**
+ * What {@link startFakeSglang} returns: the server, and the simulated engine(s) behind it.
+ *
+ * @example
+ * const server = await startFakeSglang(); await fetch(`${server.url}/metrics`);
+ */
 export interface FakeSglang extends FakeServer {
   readonly engines: readonly SimulatedEngine[];
   readonly model: string;

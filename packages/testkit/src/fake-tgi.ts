@@ -11,6 +11,12 @@ import { countTokens } from './text.js';
 /** `/info` as TGI answered it: `v3` (v2.3.0 and later), `v2.2` (v2.1–v2.2), `v2.0` (`max_input_length`). */
 export type TgiInfoShape = 'v3' | 'v2.2' | 'v2.0';
 
+/**
+ * Options of {@link startFakeTgi}; every field has a default.
+ *
+ * @example
+ * const server = await startFakeTgi({ infoShape: 'v2.0' });
+ */
 export interface FakeTgiOptions {
   /** Model id in `/info` (default `teknium/OpenHermes-2.5-Mistral-7B`, as in the real capture). */
   model?: string;
@@ -24,6 +30,12 @@ export interface FakeTgiOptions {
   port?: number;
 }
 
+/**
+ * What {@link startFakeTgi} returns: the server, and the simulated engine(s) behind it.
+ *
+ * @example
+ * const server = await startFakeTgi(); await fetch(`${server.url}/metrics`);
+ */
 export interface FakeTgi extends FakeServer {
   readonly engine: SimulatedEngine;
   readonly model: string;

@@ -14,6 +14,12 @@ import {
 import { renderVllmMetrics, type VllmNames } from './fake-vllm-metrics.js';
 import type { SimulatedEngineOptions } from './options.js';
 
+/**
+ * Options of {@link startFakeVllm}; every field has a default.
+ *
+ * @example
+ * const server = await startFakeVllm({ dataParallel: 2 });
+ */
 export interface FakeVllmOptions {
   /** Served model name (default `meta-llama/Llama-3.1-8B-Instruct`). */
   model?: string;
@@ -30,6 +36,12 @@ export interface FakeVllmOptions {
   port?: number;
 }
 
+/**
+ * What {@link startFakeVllm} returns: the server, and the simulated engine(s) behind it.
+ *
+ * @example
+ * const server = await startFakeVllm(); await fetch(`${server.url}/metrics`);
+ */
 export interface FakeVllm extends FakeServer {
   readonly engines: readonly SimulatedEngine[];
 }

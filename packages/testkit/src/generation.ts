@@ -9,6 +9,12 @@ export interface TokenChunk {
   finishReason?: 'stop' | 'length';
 }
 
+/**
+ * Token counts of a finished generation, as an OpenAI `usage` object has them.
+ *
+ * @example
+ * const { usage } = await gen.done; console.log(usage.completionTokens);
+ */
 export interface Usage {
   promptTokens: number;
   completionTokens: number;
@@ -26,7 +32,12 @@ export interface GenerationResult {
   usage: Usage;
 }
 
-/** The error a failed generation throws from its iteration; `type` is the injected error type. */
+/**
+ * The error a failed generation throws from its iteration; `type` is the injected error type.
+ *
+ * @example
+ * try { for await (const c of gen) out += c.text; } catch (e) { if (e instanceof SimulatedEngineError) console.log(e.type); }
+ */
 export class SimulatedEngineError extends Error {
   readonly type: string;
   constructor(type: string, id: string) {

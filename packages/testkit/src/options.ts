@@ -14,6 +14,12 @@ export interface StepCost {
   jitter: number;
 }
 
+/**
+ * Options of {@link SimulatedEngine}: the model, speed, KV budget, step costs and injected faults.
+ *
+ * @example
+ * const engine = new SimulatedEngine({ model: 'llama-3-8b', speed: 10 });
+ */
 export interface SimulatedEngineOptions {
   /** Model name on events and stats (default `sim-llama-3-8b`). */
   model?: string;
@@ -52,6 +58,12 @@ export type ResolvedOptions = Required<Omit<SimulatedEngineOptions, 'stepCost'>>
   watermarkBlocks: number;
 };
 
+/**
+ * The cost model of one engine step when `stepCost` leaves fields out.
+ *
+ * @example
+ * new SimulatedEngine({ stepCost: { baseMs: DEFAULT_STEP_COST.baseMs * 2 } });
+ */
 export const DEFAULT_STEP_COST: Readonly<StepCost> = {
   baseMs: 12,
   perSeqMs: 0.3,

@@ -24,7 +24,12 @@ export function histogramQuantile(
   return quantileOfBuckets(q, { bounds, cumulative });
 }
 
-/** Adds histograms' counts bucket by bucket (e.g. every model's series of one metric). */
+/**
+ * Adds histograms' counts bucket by bucket (e.g. every model's series of one metric).
+ *
+ * @example
+ * const all = sumCounts(new Float64Array(a.counts.length), a.counts); sumCounts(all, b.counts);
+ */
 export function sumCounts(into: Float64Array, counts: ArrayLike<number>): Float64Array {
   for (let i = 0; i < into.length; i++) into[i]! += counts[i] ?? 0;
   return into;
