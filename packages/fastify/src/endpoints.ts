@@ -41,12 +41,15 @@ export function routeEndpoints(fastify: FastifyInstance, endpoints: Endpoints, m
           kind,
           request.headers.accept,
           typeof credentials === 'string' ? credentials : undefined,
-          { stream: request.method !== 'HEAD' },
+          { stream: request.method !== 'HEAD', text: true },
         );
         reply.code(r.status).headers(r.headers);
         // /metrics streams, rendered in slices; Fastify destroys the stream when the client
-        // goes away, which stops the render.
-        if (r.stream !== undefined) return Readable.from(r.stream, { objectMode: false });
+        // goes away, which stops the render. String chunks with `encoding: 'utf8'` stay strings
+        // through the Readable and the socket encodes them outside the JS heap: byte chunks
+        // would be external buffers that set off full collections on a big scrape (#17).
+        if (r.stream !== undefined)
+          return Readable.from(r.stream, { objectMode: false, encoding: 'utf8' });
         return r.body;
       },
     );
