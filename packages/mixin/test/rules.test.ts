@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,8 +26,26 @@ function written(config: Parameters<typeof writeMixin>[1] = {}) {
   return { dir, mixin: writeMixin(dir, config) };
 }
 
+/**
+ * promtool, asynchronously: `promtool test rules` runs for seconds (tens on a loaded machine), and
+ * a synchronous spawn would block the test worker past vitest's own RPC timeout.
+ */
 const promtool = (args: string[], cwd?: string) =>
-  spawnSync('promtool', args, { cwd, encoding: 'utf8', timeout: 120_000 });
+  new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+    execFile(
+      'promtool',
+      args,
+      { cwd, encoding: 'utf8', timeout: 120_000 },
+      (error, stdout, stderr) =>
+        resolve({
+          status: error === null ? 0 : typeof error.code === 'number' ? error.code : null,
+          stdout,
+          stderr,
+        }),
+    );
+  });
+/** The promtool test runs: up to promtool's own limit above. */
+const SLOW = 130_000;
 
 const allRules = (groups: RuleGroup[]) => groups.flatMap((g) => g.rules);
 const isAlert = (r: AlertingRule | RecordingRule): r is AlertingRule => 'alert' in r;
@@ -35,37 +53,49 @@ const isAlert = (r: AlertingRule | RecordingRule): r is AlertingRule => 'alert' 
 describe('generated Prometheus rules', () => {
   const { dir, mixin } = written({ prices: { 'llama-3-8b': { input: 0.05, output: 0.1 } } });
 
-  it('pass promtool check rules, lint included', () => {
+  it('pass promtool check rules, lint included', async () => {
     const files = Object.values(RULE_FILES).map((f) => join(dir, 'prometheus/rules', f));
-    const r = promtool(['check', 'rules', ...files]);
+    const r = await promtool(['check', 'rules', ...files]);
     expect(r.stderr + r.stdout).not.toMatch(/FAILED|error/i);
     expect(r.status).toBe(0);
   });
 
-  it('pass the generated promtool unit tests, one firing and one silent case per alert', () => {
-    const test = join(dir, 'prometheus/tests/inferlens-alerts.test.yml');
-    const file = parse(readFileSync(test, 'utf8')) as { tests: { name: string }[] };
-    const alerts = allRules([...mixin.rules.alerts, ...mixin.rules.slo]).filter(isAlert);
-    expect(file.tests).toHaveLength(alerts.length * 2);
-    for (const a of alerts) {
-      expect(file.tests.some((t) => t.name.startsWith(`${a.alert} fires`))).toBe(true);
-      expect(file.tests.some((t) => t.name.startsWith(`${a.alert} stays silent`))).toBe(true);
-    }
-    const r = promtool(['test', 'rules', test]);
-    expect(r.stdout + r.stderr).toContain('SUCCESS');
-    expect(r.status).toBe(0);
-  });
+  it(
+    'pass the generated promtool unit tests, one firing and one silent case per alert',
+    async () => {
+      const test = join(dir, 'prometheus/tests/inferlens-alerts.test.yml');
+      const file = parse(readFileSync(test, 'utf8')) as { tests: { name: string }[] };
+      const alerts = allRules([...mixin.rules.alerts, ...mixin.rules.slo]).filter(isAlert);
+      expect(file.tests).toHaveLength(alerts.length * 2);
+      for (const a of alerts) {
+        expect(file.tests.some((t) => t.name.startsWith(`${a.alert} fires`))).toBe(true);
+        expect(file.tests.some((t) => t.name.startsWith(`${a.alert} stays silent`))).toBe(true);
+      }
+      const r = await promtool(['test', 'rules', test]);
+      expect(r.stdout + r.stderr).toContain('SUCCESS');
+      expect(r.status).toBe(0);
+    },
+    SLOW,
+  );
 
-  it('unit tests fail when a threshold in the rules is not the one configured', () => {
-    // Generate the tests for a warning at 70 %, the rules for 80 %: the firing case must fail.
-    const { dir: other } = written({ thresholds: { kvCacheWarning: 0.8 } });
-    const rulesFile = join(other, 'prometheus/rules', RULE_FILES.alerts);
-    execFileSync('cp', [rulesFile, join(dir, 'prometheus/rules', RULE_FILES.alerts)]);
-    const r = promtool(['test', 'rules', join(dir, 'prometheus/tests/inferlens-alerts.test.yml')]);
-    expect(r.status).not.toBe(0);
-    expect(r.stdout + r.stderr).toMatch(/LLMKVCacheUsageHigh fires at 0\.72/);
-    writeMixin(dir, { prices: { 'llama-3-8b': { input: 0.05, output: 0.1 } } });
-  });
+  it(
+    'unit tests fail when a threshold in the rules is not the one configured',
+    async () => {
+      // Generate the tests for a warning at 70 %, the rules for 80 %: the firing case must fail.
+      const { dir: other } = written({ thresholds: { kvCacheWarning: 0.8 } });
+      const rulesFile = join(other, 'prometheus/rules', RULE_FILES.alerts);
+      execFileSync('cp', [rulesFile, join(dir, 'prometheus/rules', RULE_FILES.alerts)]);
+      const r = await promtool([
+        'test',
+        'rules',
+        join(dir, 'prometheus/tests/inferlens-alerts.test.yml'),
+      ]);
+      expect(r.status).not.toBe(0);
+      expect(r.stdout + r.stderr).toMatch(/LLMKVCacheUsageHigh fires at 0\.72/);
+      writeMixin(dir, { prices: { 'llama-3-8b': { input: 0.05, output: 0.1 } } });
+    },
+    SLOW,
+  );
 
   it('names recorded series level:metric:operation and reads metric names from the schema', () => {
     const records = allRules(mixin.rules.recording).filter((r) => !isAlert(r)) as RecordingRule[];
