@@ -71,16 +71,20 @@ function socketEncoder(): (chunk: string) => number {
  */
 async function writeTimed(res: ServerResponse, body: AsyncIterable<string>): Promise<void> {
   let closed = false;
+  // One close listener for the whole response (not one per drain wait, which piles up).
+  let wake: (() => void) | undefined;
   res.on('close', () => {
     closed = true;
+    wake?.();
   });
   for await (const chunk of body) {
     if (closed) break;
     if (!res.write(chunk))
-      await new Promise((resolve) => {
+      await new Promise<void>((resolve) => {
+        wake = resolve;
         res.once('drain', resolve);
-        res.once('close', resolve);
       });
+    wake = undefined;
   }
   res.end();
 }
