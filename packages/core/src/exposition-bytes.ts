@@ -7,6 +7,11 @@ import type { Family } from './store.js';
 
 /** Series written between two points where a sliced render may give the event loop a turn. */
 export const SLICE_SERIES = 128;
+/**
+ * Bytes after which a pause point comes sooner: 128 series with long label sets or many buckets
+ * could take milliseconds to write (about 1 GB/s), more than a slice.
+ */
+export const SLICE_BYTES = 256 * 1024;
 
 const NL = 10;
 const SPACE = 32;
@@ -16,7 +21,8 @@ const COMMA = 44;
 
 /**
  * The store's own series of one family as UTF-8 into `sink`, byte for byte what
- * `renderSeries` returns; yields every {@link SLICE_SERIES} series so a caller can slice.
+ * `renderSeries` returns; yields every {@link SLICE_SERIES} series, or sooner once
+ * {@link SLICE_BYTES} are written, so a caller can slice.
  * Summaries (whose window is read at one instant for the family) go through the string path.
  */
 export function* writeSeries(
@@ -28,12 +34,18 @@ export function* writeSeries(
   if (family.summary) return sink.write(renderSeries(family, om, name));
   if (family.def.kind === 'histogram') return yield* writeHistograms(sink, family, om, name);
   let n = 0;
+  let at = sink.bytes;
   for (const s of family.all() as Iterable<Series>) {
     if (s.kind === 'histogram' || s.kind === 'summary') continue;
     const labels = s.labelText;
     sink.reserve(name.length + labels.length * 3 + NUMBER_BYTES + 4);
     writeTail(sink, name, labels, (s as CounterSeries | GaugeSeries).value, true);
-    if (++n % SLICE_SERIES === 0) yield;
+    if (++n === SLICE_SERIES || sink.bytes - at >= SLICE_BYTES) {
+      n = 0;
+      yield;
+      // The caller may have taken the chunks, which starts the count over.
+      at = sink.bytes;
+    }
   }
 }
 
@@ -54,6 +66,7 @@ function* writeHistograms(
   const count = `${name}_count`;
   const lines = le.length;
   let n = 0;
+  let at = sink.bytes;
   for (const s of family.all() as Iterable<Series>) {
     if (s.kind !== 'histogram') continue;
     const labels = s.labelText;
@@ -96,7 +109,11 @@ function* writeHistograms(
     }
     writeTail(sink, sum, labels, (s as HistogramSeries).sum, true);
     writeTail(sink, count, labels, s.count, false);
-    if (++n % SLICE_SERIES === 0) yield;
+    if (++n === SLICE_SERIES || sink.bytes - at >= SLICE_BYTES) {
+      n = 0;
+      yield;
+      at = sink.bytes;
+    }
   }
 }
 

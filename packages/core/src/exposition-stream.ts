@@ -1,4 +1,4 @@
-import { ByteSink } from './byte-sink.js';
+import { ByteSink, type ChunkPool } from './byte-sink.js';
 import { type ExpositionFormat, header, type RenderOptions, renderSetup } from './exposition.js';
 import { mirroredText, seriesBound, writeSeries } from './exposition-bytes.js';
 import { type MetricId, metricIds, schema } from './schema/index.js';
@@ -19,6 +19,17 @@ export interface StreamOptions extends RenderOptions {
    * the consumer's writes): how long this scrape held the event loop at once.
    */
   onSlice?: ((ms: number) => void) | undefined;
+  /**
+   * Buffers to write the chunks of {@link renderStream} into: each chunk is a view of one, to be
+   * given back with `pool.release(chunk)` once sent (a Node socket: in `res.write`'s callback).
+   * A scrape then allocates next to nothing, however big. `renderTextStream` ignores it.
+   *
+   * @example
+   * const pool = new ChunkPool();
+   * for await (const chunk of renderStream(store, 'prometheus', { pool }))
+   *   res.write(chunk, () => pool.release(chunk));
+   */
+  pool?: ChunkPool | undefined;
 }
 
 const EOF = '# EOF\n';
@@ -36,9 +47,10 @@ function* parts(
   format: ExpositionFormat,
   options: RenderOptions,
   text: boolean,
+  pool?: ChunkPool,
 ): Generator<Chunk[] | undefined, void, void> {
   const { om, list, nameOf, first, limit } = renderSetup(stores, format, options);
-  const sink = new ByteSink(text);
+  const sink = new ByteSink(text, pool);
   const mirrors = list.some((s) => s.hasMirrors);
   let length = 0;
   for (const id of metricIds) {
@@ -176,6 +188,7 @@ declare const performance: { now(): number };
  * synchronous work with an event-loop turn between them, so a scrape of 100,000 series does not
  * stall the token streams in flight. Stops when `signal` aborts or the consumer stops reading.
  * Series recorded while it runs may or may not show; each series is written at one instant.
+ * With `pool`, chunks are views of the pool's buffers, each to be given back once written.
  *
  * @example
  * for await (const chunk of renderStream(lens.store, 'prometheus', { signal })) res.write(chunk);
@@ -186,7 +199,7 @@ export function renderStream(
   options: StreamOptions = {},
 ): AsyncGenerator<Uint8Array, void, void> {
   return slices(
-    parts(stores, format, options, false),
+    parts(stores, format, options, false, options?.pool),
     stores,
     options,
   ) as AsyncGenerator<Uint8Array>;
@@ -220,9 +233,10 @@ function seriesIn(stores: Store | readonly Store[]): number {
 }
 
 /**
- * Runs the render a slice at a time and hands out each slice's chunks at its end, so a slice is
- * written at one instant and a scrape that takes less than one slice is a snapshot, as
- * `render()` is, however slowly the consumer reads.
+ * Runs the render a slice at a time and hands out each slice's chunks once it ends (in a turn of
+ * their own when there are several slices), so a slice is written at one instant and a scrape
+ * that takes less than one slice is a snapshot, as `render()` is, however slowly the consumer
+ * reads.
  */
 async function* slices(
   source: Generator<Chunk[] | undefined, void, void>,
@@ -242,6 +256,7 @@ async function* slices(
     }
   };
   const pending: Chunk[] = [];
+  let sliced = false;
   let since = performance.now();
   for (const part of source) {
     if (signal?.aborted) return;
@@ -249,6 +264,11 @@ async function* slices(
     const ran = performance.now() - since;
     if (ran >= sliceMs) {
       reported(ran);
+      sliced = true;
+      // The consumer writes the chunks in a turn of their own: a socket's work on a slice's
+      // output (about 1 MB) would otherwise lengthen the turn that rendered it.
+      await new Promise<void>(turn);
+      if (signal?.aborted) return;
       for (const chunk of pending) yield chunk;
       pending.length = 0;
       if (signal?.aborted) return;
@@ -258,5 +278,9 @@ async function* slices(
     }
   }
   reported(performance.now() - since);
+  if (sliced) {
+    await new Promise<void>(turn);
+    if (signal?.aborted) return;
+  }
   for (const chunk of pending) yield chunk;
 }

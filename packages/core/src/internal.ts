@@ -6,6 +6,7 @@
  * It holds every name of the public entry too, so a package needs one import line.
  */
 
+export { ChunkPool } from './byte-sink.js';
 export { setupError } from './errors.js';
 export type { ExpositionFormat, RenderOptions } from './exposition.js';
 export { CONTENT_TYPES, formatValue, isMetricPrefix, negotiate, render } from './exposition.js';
