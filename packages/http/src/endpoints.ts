@@ -1,4 +1,5 @@
 import {
+  type ChunkPool,
   CONTENT_TYPES,
   type Lens,
   negotiate,
@@ -37,6 +38,11 @@ export interface HandleOptions {
    * V8 into full collections); otherwise UTF-8 bytes.
    */
   text?: boolean;
+  /**
+   * Byte chunks written into this pool's buffers, each given back once the socket has written
+   * it (`writeChunks` with the same pool): a scrape then allocates next to nothing (#17).
+   */
+  pool?: ChunkPool;
 }
 
 /**
@@ -195,7 +201,9 @@ export class Endpoints {
             headers: { 'content-type': CONTENT_TYPES[format], 'cache-control': NO_STORE },
             body: '',
             stream:
-              options.text === true ? renderTextStream(store, format) : renderStream(store, format),
+              options.text === true
+                ? renderTextStream(store, format)
+                : renderStream(store, format, { pool: options.pool }),
           };
         }
         const { contentType, body } = await this.#scrape(accept);

@@ -2,21 +2,29 @@ import type { ByteStream } from './web.js';
 
 /** The parts of Node's `ServerResponse` that streaming a body needs. */
 export interface ChunkSink {
-  write(chunk: Uint8Array | string): unknown;
+  write(chunk: Uint8Array | string, callback?: () => void): unknown;
   end(): unknown;
   on(event: 'close', listener: () => void): unknown;
   once(event: 'drain', listener: () => void): unknown;
   readonly writableEnded: boolean;
 }
 
+/** Where byte chunks go back once written (`ChunkPool` of `@inferlens/core`). */
+export interface ChunkReturn {
+  release(chunk: Uint8Array): void;
+}
+
 /**
  * Writes `body` to a Node response chunk by chunk, waiting for `drain` when the socket is full,
  * then ends it. When the client goes away, reading stops, and with it the render (issue 17).
- * Never throws: a body that fails ends the response where it stands.
+ * With `pool`, each byte chunk goes back to it once the socket has written it (the write's
+ * callback), so the render writes the next ones into the same buffers. Never throws: a body that
+ * fails ends the response where it stands.
  */
 export async function writeChunks(
   res: ChunkSink,
   body: AsyncIterable<Uint8Array | string>,
+  pool?: ChunkReturn,
 ): Promise<void> {
   const it = body[Symbol.asyncIterator]();
   let closed = false;
@@ -29,7 +37,12 @@ export async function writeChunks(
     while (!closed) {
       const next = await it.next();
       if (next.done === true || closed) break;
-      if (res.write(next.value) === false && !closed)
+      const chunk = next.value;
+      const written =
+        pool !== undefined && typeof chunk !== 'string'
+          ? res.write(chunk, () => pool.release(chunk))
+          : res.write(chunk);
+      if (written === false && !closed)
         await new Promise<void>((resolve) => {
           wake = resolve;
           res.once('drain', resolve);

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createLens } from '@inferlens/core';
+import { ChunkPool } from '@inferlens/core/internal';
 import { describe, expect, it } from 'vitest';
 import { chunkStream, Endpoints, writeChunks } from '../src/internal.js';
 
@@ -90,6 +91,83 @@ describe('/metrics as a stream (#17)', () => {
     expect(state.read).toBeLessThan(5);
     expect(state.stopped).toBe(true);
     expect(res.writableEnded).toBe(false);
+  });
+
+  it('writeChunks gives each byte chunk back to the pool only once the socket has written it', async () => {
+    const released: Uint8Array[] = [];
+    const pool = { release: (c: Uint8Array) => released.push(c) };
+    const callbacks: (() => void)[] = [];
+    const written: (Uint8Array | string)[] = [];
+    const res = Object.assign(new EventEmitter(), {
+      writableEnded: false,
+      write(chunk: Uint8Array | string, callback?: () => void) {
+        written.push(chunk);
+        if (callback) callbacks.push(callback);
+        return true;
+      },
+      end() {
+        res.writableEnded = true;
+      },
+    });
+    const a = new Uint8Array(4);
+    const b = new Uint8Array(8);
+    async function* body() {
+      yield a;
+      yield 'text';
+      yield b;
+    }
+    await writeChunks(res, body(), pool);
+    expect(written).toEqual([a, 'text', b]);
+    expect(res.writableEnded).toBe(true);
+    // Not before the write's callback: until then the socket may still read the buffer.
+    expect(released).toEqual([]);
+    expect(callbacks).toHaveLength(2);
+    for (const callback of callbacks) callback();
+    expect(released).toEqual([a, b]);
+  });
+
+  it('a pooled /metrics stream over a real socket is lens.render(), its buffers given back', async () => {
+    const lens = busyLens();
+    const e = new Endpoints(PKG, { lens });
+    const pool = new ChunkPool();
+    let released = 0;
+    const counting = {
+      release(c: Uint8Array) {
+        released++;
+        pool.release(c);
+      },
+    };
+    let chunks = 0;
+    const seen = new Set<ArrayBufferLike>();
+    let served!: () => void;
+    const done = new Promise<void>((resolve) => {
+      served = resolve;
+    });
+    const server = createServer(async (_req, res) => {
+      const r = await e.handle('metrics', undefined, undefined, { stream: true, pool });
+      res.writeHead(r.status, r.headers);
+      async function* counted() {
+        for await (const c of r.stream!) {
+          chunks++;
+          seen.add((c as Uint8Array).buffer);
+          yield c;
+        }
+      }
+      await writeChunks(res, counted(), counting);
+      // Every write's callback has run once the response has finished.
+      if (!res.writableFinished) await new Promise((resolve) => res.once('finish', resolve));
+      served();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const body = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    await done;
+    server.close();
+    expect(body).toBe(lens.render());
+    expect(chunks).toBeGreaterThan(1);
+    expect(released).toBe(chunks);
+    // The chunks were the pool's buffers, and they are back in it.
+    expect(seen.has(pool.get().buffer)).toBe(true);
   });
 
   it('chunkStream reads on demand and a cancel stops the source', async () => {
