@@ -35,7 +35,9 @@ export function* writeSeries(
   if (family.def.kind === 'histogram') return yield* writeHistograms(sink, family, om, name);
   let n = 0;
   let at = sink.bytes;
-  for (const s of family.all() as Iterable<Series>) {
+  const all = list(family);
+  for (let i = 0; i < all.length; i++) {
+    const s = all[i]!;
     if (s.kind === 'histogram' || s.kind === 'summary') continue;
     const labels = s.labelText;
     sink.reserve(name.length + labels.length * 3 + NUMBER_BYTES + 4);
@@ -67,7 +69,9 @@ function* writeHistograms(
   const lines = le.length;
   let n = 0;
   let at = sink.bytes;
-  for (const s of family.all() as Iterable<Series>) {
+  const all = list(family);
+  for (let k = 0; k < all.length; k++) {
+    const s = all[k]!;
     if (s.kind !== 'histogram') continue;
     const labels = s.labelText;
     const exemplars = om ? s.exemplars : undefined;
@@ -115,6 +119,15 @@ function* writeHistograms(
       at = sink.bytes;
     }
   }
+}
+
+/**
+ * The family's series as they are now, in one array walked by index: an iterator walked across
+ * the pauses of a generator allocates a result object per series (megabytes a scrape, and the
+ * collections that come with them); copying the map's iterator into an array does not.
+ */
+function list(family: Family): readonly Series[] {
+  return Array.from(family.all() as Iterable<Series>);
 }
 
 /** `name{labels} v\n`, or `name v\n` without labels; room reserved. */
