@@ -11,8 +11,10 @@
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { createLens, instrument } from '@inferlens/core';
 import { SimulatedEngine } from '@inferlens/testkit';
 import { type Handler, scrapers, TIMED_HANDLER } from '../scrape/setup.js';
@@ -59,7 +61,19 @@ interface Stall {
   p99: number;
   /** How long the work in the window took. */
   ms: number;
+  /** The longest pause of the JS thread for garbage collection in the window, in ms. */
+  gc: number;
 }
+
+setFlagsFromString('--expose-gc');
+/**
+ * A scavenge of the young generation. The peers leave hundreds of MB of young garbage (prom-client's
+ * string of a 100k scrape, renderBytes()'s chunks), which V8 collects at the next allocation that
+ * does not fit: in the next case's window, charged to whoever runs next (a 9 ms pause at the start
+ * of a streamed 100k scrape, seen with --trace-gc). Before every window, of every case and control
+ * alike; a full collection is not forced (it would make the contenders run cold).
+ */
+const collectYoung = runInNewContext('gc') as (options: { type: 'minor' }) => void;
 
 /**
  * The control for the slice figures: the thread kept busy for 1 ms at a time (spinning on the
@@ -85,6 +99,12 @@ function median(xs: number[]): number {
   return s[s.length >> 1]!;
 }
 
+/** The longest collection pause in each window: median / worst. */
+function gcColumn(stalls: readonly Stall[]): string {
+  const gc = stalls.map((x) => x.gc);
+  return `${median(gc).toFixed(1)} ms / ${Math.max(...gc).toFixed(1)} ms`;
+}
+
 export async function run(): Promise<{ title: string; table: string; notes: string[] }> {
   const engine = new SimulatedEngine({ maxBatch: STREAMS, seed: 17 });
   const lens = createLens({ engine: 'sim' });
@@ -97,16 +117,27 @@ export async function run(): Promise<{ title: string; table: string; notes: stri
   for (let i = 0; i < STREAMS; i++) keep();
   const h = monitorEventLoopDelay({ resolution: 1 });
   h.enable();
+  // Collections, whatever started them (the scrape, the engine, a peer's garbage from before).
+  let pauses: { start: number; ms: number }[] = [];
+  const gcs = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) pauses.push({ start: e.startTime, ms: e.duration });
+  });
+  gcs.observe({ entryTypes: ['gc'] });
   const window = async (work: () => Promise<unknown>): Promise<Stall> => {
     await sleep(150);
+    collectYoung({ type: 'minor' });
     h.reset();
     // The monitor misses a block that starts in the macrotask that reset it: start in the next.
     await sleep(3);
+    pauses = [];
     const t0 = performance.now();
     await work();
     const ms = performance.now() - t0;
     await sleep(2);
-    return { max: h.max / 1e6, p99: h.percentile(99) / 1e6, ms };
+    // Entries come in a later turn; those that began in the window count.
+    await sleep(0);
+    const gc = Math.max(0, ...pauses.filter((p) => p.start >= t0).map((p) => p.ms));
+    return { max: h.max / 1e6, p99: h.percentile(99) / 1e6, ms, gc };
   };
   const rows: string[] = [];
   const notes: string[] = [];
@@ -143,7 +174,7 @@ export async function run(): Promise<{ title: string; table: string; notes: stri
         ? `${median(longest).toFixed(1)} ms / ${Math.max(...longest).toFixed(1)} ms`
         : '–';
       rows.push(
-        `| ${label} | ${c.name} | ${max.toFixed(1)} ms | ${worst.toFixed(1)} ms | ${median(stalls[i]!.map((x) => x.p99)).toFixed(1)} ms | ${slice} |`,
+        `| ${label} | ${c.name} | ${max.toFixed(1)} ms | ${worst.toFixed(1)} ms | ${median(stalls[i]!.map((x) => x.p99)).toFixed(1)} ms | ${gcColumn(stalls[i]!)} | ${slice} |`,
       );
       if (c.name === OURS)
         notes.push(
@@ -169,8 +200,8 @@ export async function run(): Promise<{ title: string; table: string; notes: stri
     const busyLongest = busy.map((times) => Math.max(...times));
     const busyAll = busy.flat();
     rows.push(
-      `| ${label} | no scrape (the same load, windows as long as a streamed scrape: ${span.toFixed(0)} ms) | ${median(idle.map((x) => x.max)).toFixed(1)} ms | ${Math.max(...idle.map((x) => x.max)).toFixed(1)} ms | ${median(idle.map((x) => x.p99)).toFixed(1)} ms | – |`,
-      `| ${label} | no scrape, 1 ms slices of pure computation instead (control for the slice column) | – | – | – | ${median(busyLongest).toFixed(1)} ms / ${Math.max(...busyLongest).toFixed(1)} ms |`,
+      `| ${label} | no scrape (the same load, windows as long as a streamed scrape: ${span.toFixed(0)} ms) | ${median(idle.map((x) => x.max)).toFixed(1)} ms | ${Math.max(...idle.map((x) => x.max)).toFixed(1)} ms | ${median(idle.map((x) => x.p99)).toFixed(1)} ms | ${gcColumn(idle)} | – |`,
+      `| ${label} | no scrape, 1 ms slices of pure computation instead (control for the slice column) | – | – | – | – | ${median(busyLongest).toFixed(1)} ms / ${Math.max(...busyLongest).toFixed(1)} ms |`,
     );
     notes.push(
       `Control at ${label}: 1 ms slices of pure computation, cut as the renderer cuts, in windows as long as a streamed scrape: ${busyAll.filter((ms) => ms > 5).length} of ${busyAll.length.toLocaleString('en-US')} ran past 5 ms, the longest ${Math.max(...busyLongest).toFixed(1)} ms; with no scrape at all, the longest event-loop delay was ${median(idle.map((x) => x.max)).toFixed(1)} ms (median of ${rounds} windows), ${Math.max(...idle.map((x) => x.max)).toFixed(1)} ms worst.`,
@@ -181,16 +212,17 @@ export async function run(): Promise<{ title: string; table: string; notes: stri
   }
   open = false;
   h.disable();
+  gcs.disconnect();
   engine.close();
   notes.push(
     "The engine's own step callbacks and the tracker are in every delay figure, the no-scrape rows included.",
-    `${STREAMS} requests stream at once (continuous batching, about 30 tokens/s each) and are replaced as they finish; each scrape is a client in its own process (started once) reading \`/metrics\` from a node:http server in this one, so the figures include writing to the socket. The delay monitor's 1 ms resolution and timer lateness put about 1 ms on every figure. The render slice is timed inside the renderer (from the end of one event-loop turn to the hand-out of that slice's chunks; a garbage collection or the OS running another process in that span counts); the delay is what timers saw, the engine's own work, collections and this shared machine's other jobs included.`,
+    `${STREAMS} requests stream at once (continuous batching, about 30 tokens/s each) and are replaced as they finish; each scrape is a client in its own process (started once) reading \`/metrics\` from a node:http server in this one, so the figures include writing to the socket. The delay monitor's 1 ms resolution and timer lateness put about 1 ms on every figure. The render slice is timed inside the renderer (from the end of one event-loop turn to the end of that slice's render, whose chunks are handed out in a turn of their own; a garbage collection or the OS running another process in that span counts); the delay is what timers saw, the engine's own work, collections and this shared machine's other jobs included. The GC column is the longest pause of this thread for a garbage collection that began in the window (perf_hooks 'gc' entries), whoever made the garbage: the scrape, the engine, or a peer's render before it.`,
   );
   return {
     title: 'One scrape under load: the longest event-loop stall',
     table: [
-      '| label sets | case | longest stall (median of scrapes) | worst scrape | p99 delay | longest render slice (median / worst) |',
-      '|---:|---|---:|---:|---:|---:|',
+      '| label sets | case | longest stall (median of scrapes) | worst scrape | p99 delay | longest GC pause (median / worst) | longest render slice (median / worst) |',
+      '|---:|---|---:|---:|---:|---:|---:|',
       ...rows,
     ].join('\n'),
     notes,
