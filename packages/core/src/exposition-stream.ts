@@ -109,8 +109,10 @@ function familyBound(
 }
 
 /**
- * A family that fits whatever its series hold, passed on at every pause point once it has a
- * series (the header alone is never sent). Returns the characters written.
+ * A family that fits whatever its series hold, passed on as it is written: at every pause point
+ * the chunks that are full (the one being written fills up first, so a scrape is a few big
+ * chunks, each a write and its bookkeeping), the rest at its end. The header alone is never sent:
+ * a chunk only fills up with series in it. Returns the characters written.
  */
 function* streamed(
   sink: ByteSink,
@@ -121,31 +123,29 @@ function* streamed(
   head: string,
 ): Generator<Chunk[] | undefined, number, void> {
   sink.write(head);
-  let sent = 0;
   try {
     for (const store of list) {
       const family = store.family(id) as unknown as Family;
       if (family.size === 0) continue;
       for (const _ of writeSeries(sink, family, om, name)) {
-        if (sink.length > head.length || sent > 0) {
-          sent += sink.length;
-          yield sink.take();
-        } else yield undefined;
+        const done = sink.takeDone();
+        yield done.length > 0 ? done : undefined;
       }
     }
   } catch {
     // Nothing in writing a store's own series throws; should it, the scrape still does not.
+    const sent = sink.handed;
     sink.take();
     list[0]?.family('eventsDropped').series(['scrape_too_large']).inc();
     return sent;
   }
-  if (sink.length === head.length && sent === 0) {
+  const chars = sink.length;
+  if (chars === head.length) {
     sink.take();
     return 0;
   }
-  sent += sink.length;
   yield sink.take();
-  return sent;
+  return chars;
 }
 
 /** Passes the writer's pause points on as `undefined`. */
