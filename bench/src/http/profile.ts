@@ -56,11 +56,11 @@ export interface Subject {
 /** inferlens: the packages run from source under tsx, or from dist when built. */
 export const INFERLENS: Subject = {
   owns: (url) => /\/packages\/[a-z-]+\/(src|dist)\//.test(url),
-  // The write/end/push wrappers of `packages/http/src/patch.ts` (anonymous functions there, so
-  // known by their file when run from source): what they call on is Node's own work.
+  // The write/end/push wrappers of `packages/http/src/patch.ts` (`trackedWrite`, `trackedEnd`,
+  // `trackedPush`): what they call on is Node's own work.
   wraps: (f) =>
-    /\/packages\/http\/src\/patch\.ts$/.test(f.url) ||
-    (/\/packages\/http\/dist\//.test(f.url) && /(^|\.)(write|end|push)$/.test(f.functionName)),
+    /\/packages\/http\/(src|dist)\//.test(f.url) &&
+    /^tracked(Write|End|Push)$/.test(f.functionName),
 };
 
 /** A peer: the npm packages it is made of (prom-client included). */

@@ -154,10 +154,15 @@ export class Lens<X extends ExtraLabels = {}> {
       CounterSeries
     >;
     const drops = this.#drops;
-    const clock = options.clock ?? (() => performance.now());
+    const clock = options.clock;
     const ctx = {
-      seen: clock(),
-      now: () => (ctx.seen = clock()),
+      seen: clock === undefined ? performance.now() : clock(),
+      // The default reads performance.now() with no function between: three clock reads are
+      // most of what recording an HTTP request costs (bench `recording`).
+      now:
+        clock === undefined
+          ? (): number => (ctx.seen = performance.now())
+          : (): number => (ctx.seen = clock()),
       active: new Set<RequestTracker>(),
       drop: (reason: DropReason) => {
         drops[reason].value++;

@@ -28,7 +28,39 @@ export type InferlensOptions = AdapterOptions<FastifyRequest>;
 
 /** Fastify has matched the route before `onRequest`; a 404 has no template. */
 function fastifyRoute(request: FastifyRequest): string | undefined {
-  return request.is404 ? undefined : request.routeOptions.url;
+  return request.is404 ? undefined : routeConfig(request).url;
+}
+
+/** The parts of a route's `config` read here: Fastify adds `url`, the app may add `inferlens`. */
+interface RouteConfig {
+  url?: string;
+  inferlens?: boolean;
+}
+
+/**
+ * The key of the route context on Fastify's requests (`Symbol('fastify.context')`, Fastify 4
+ * and 5), found on the first request; null when there is none, and then `routeOptions` is used.
+ */
+let contextKey: symbol | null | undefined;
+
+/**
+ * The matched route's `config`, the object `request.routeOptions.config` returns. Read from the
+ * route context, because the `routeOptions` getter builds a new 12-field object and asks the
+ * server about constraint strategies on every read: a sixth of what recording a hello-world
+ * request costs (a test checks the two agree, so a Fastify that changes this falls back).
+ */
+export function routeConfig(request: FastifyRequest): RouteConfig {
+  if (contextKey === undefined)
+    contextKey =
+      Object.getOwnPropertySymbols(request).find((s) => s.description === 'fastify.context') ??
+      null;
+  if (contextKey !== null) {
+    const config = (request as unknown as Record<symbol, { config?: RouteConfig } | undefined>)[
+      contextKey
+    ]?.config;
+    if (config !== undefined && config !== null) return config;
+  }
+  return (request.routeOptions.config ?? {}) as RouteConfig;
 }
 
 const plugin: FastifyPluginCallback<InferlensOptions> = (fastify, options, done) => {
@@ -51,11 +83,10 @@ function register(fastify: FastifyInstance, options: InferlensOptions): void {
   // covers a client that leaves while the request body is still arriving.
   fastify.addHook('onRequest', function inferlensOnRequest(request, reply, next) {
     try {
-      // routeOptions builds a new object on every read (fastify lib/request.js): read it once.
-      const route = request.routeOptions;
-      if (route.config?.inferlens !== false) {
+      const config = routeConfig(request);
+      if (config.inferlens !== false) {
         const raw = request.raw;
-        const url = hasUserRoute ? undefined : route.url;
+        const url = hasUserRoute ? undefined : config.url;
         trackNodeRequest(recorder, request, raw, reply.raw, raw.method, raw.url, url);
       }
     } catch {

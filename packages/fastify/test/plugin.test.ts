@@ -3,6 +3,7 @@ import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { histogram, rows, seriesOf, total, waitFor } from '../../http/test/support/store.js';
 import inferlensDefault, { inferlens, inferlensEndpoints } from '../src/index.js';
+import { routeConfig } from '../src/plugin.js';
 import { buildApp } from './app.js';
 
 describe('@inferlens/fastify in-process (inject)', () => {
@@ -29,6 +30,30 @@ describe('@inferlens/fastify in-process (inject)', () => {
       ['#unmatched', '404', 2],
     ]);
     expect(app.inferlens.lens).toBe(lens);
+  });
+
+  it('reads the route config from the route context, the object routeOptions.config returns', async () => {
+    const app = Fastify();
+    const seen: [string | undefined, unknown, unknown, boolean][] = [];
+    app.addHook('onRequest', (request, _reply, done) => {
+      const config = routeConfig(request);
+      const context = Object.getOwnPropertySymbols(request).some(
+        (s) => s.description === 'fastify.context',
+      );
+      seen.push([config.url, config, request.routeOptions.config, context]);
+      done();
+    });
+    app.get('/users/:id', { config: { inferlens: false } }, async () => 'x');
+    await app.inject({ url: '/users/1' });
+    await app.inject({ url: '/missing' });
+    // A Fastify that stops keeping the context under this symbol fails here: the plugin would
+    // fall back to routeOptions, which is correct but builds an object per request.
+    expect(seen.map(([url, , , context]) => [url, context])).toEqual([
+      ['/users/:id', true],
+      [undefined, true],
+    ]);
+    for (const [, config, fromOptions] of seen) expect(config).toBe(fromOptions);
+    expect((seen[0]![1] as { inferlens?: boolean }).inferlens).toBe(false);
   });
 
   it('serves the opt-in duration summary with custom labels through /metrics', async () => {

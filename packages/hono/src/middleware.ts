@@ -3,6 +3,7 @@ import {
   type AdapterOptions,
   type ByteStream,
   createAdapter,
+  type Endpoints,
   type Exchange,
   followNodeResponse,
   type NodeRequestLike,
@@ -65,6 +66,18 @@ function honoRoute(c: Context): string | undefined {
   return route.path;
 }
 
+/**
+ * Whether `path` can be one of the endpoints, mounted anywhere: it ends with an endpoint's path.
+ * Most requests are not, and skip finding the mount (Hono builds the matched-route list anew on
+ * every read).
+ */
+function mayBeEndpoint(endpoints: Endpoints, method: string, path: string): boolean {
+  if (method !== 'GET' && method !== 'HEAD') return false;
+  const paths = endpoints.paths;
+  for (let i = 0; i < paths.length; i++) if (path.endsWith(paths[i]!)) return true;
+  return false;
+}
+
 /** Ends the exchange with the body: at once without one, else when the wrapped body ends. */
 function endWithBody(c: Context, ex: Exchange<Context>): void {
   const res = c.res;
@@ -98,13 +111,18 @@ function endWithBody(c: Context, ex: Exchange<Context>): void {
  */
 export function inferlens(options: InferlensOptions = {}): InferlensMiddleware {
   const { lens, recorder, endpoints } = createAdapter(PKG, options, honoRoute);
+  const hasUserRoute = options?.route !== undefined;
   const middleware: MiddlewareHandler = async function inferlensMiddleware(c, next) {
     let ex: Exchange<Context> | undefined;
     let node: NodeBindings | undefined;
     try {
-      const kind = endpoints?.match(c.req.method, pathUnderMount(c));
-      if (kind !== undefined) return await serveEndpoint(endpoints!, kind, c);
-      ex = recorder.begin(c.req.method, c.req.path, c);
+      const method = c.req.method;
+      const path = c.req.path;
+      if (endpoints !== undefined && mayBeEndpoint(endpoints, method, path)) {
+        const kind = endpoints.match(method, pathUnderMount(c));
+        if (kind !== undefined) return await serveEndpoint(endpoints, kind, c);
+      }
+      ex = recorder.begin(method, path, c);
       if (ex !== undefined) {
         node = nodeBindings(c);
         if (
@@ -137,6 +155,9 @@ export function inferlens(options: InferlensOptions = {}): InferlensMiddleware {
     }
     try {
       if (c.error !== undefined) ex.fail();
+      // The handler that answered is known now; a Node response that closes later needs no
+      // second look at the route list.
+      if (!hasUserRoute && !ex.ended) ex.route = honoRoute(c) ?? '';
       if (node === undefined) endWithBody(c, ex);
     } catch {
       ex.end(c.res.status, false);

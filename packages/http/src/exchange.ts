@@ -1,4 +1,4 @@
-import type { GaugeSeries } from '@inferlens/core/internal';
+import type { MethodSeries } from './handles.js';
 import type { HttpRecorder } from './recorder.js';
 
 /**
@@ -18,33 +18,52 @@ export class Exchange<Req = unknown> {
   bytesOut = 0;
   /** Lens clock at the first body byte; -1 until then. */
   firstByteAt = -1;
+  /**
+   * Lens clock when `end()` handed the whole rest of the body to the socket at once; -1 until
+   * then, or when some of it stayed buffered (the request then ends when the response closes).
+   */
+  doneAt = -1;
   /** The route template, when the adapter knows it before the end (Fastify, Hono). */
   route: string | undefined = undefined;
   /** True when the handler threw (or the body stream errored). */
   failed = false;
   ended = false;
   readonly #recorder: HttpRecorder<Req>;
-  readonly #inFlight: GaugeSeries;
+  /** The in-flight gauge and route handles of this request's method. */
+  readonly perMethod: MethodSeries;
 
   constructor(
     recorder: HttpRecorder<Req>,
     req: Req,
     method: string,
-    inFlight: GaugeSeries,
+    perMethod: MethodSeries,
     start: number,
   ) {
     this.#recorder = recorder;
     this.req = req;
     this.method = method;
-    this.#inFlight = inFlight;
+    this.perMethod = perMethod;
     this.start = start;
   }
 
-  /** `n` response body bytes went out; the first non-empty write is the first byte. */
-  sent(n: number): void {
+  /** The lens clock, in milliseconds. */
+  now(): number {
+    return this.#recorder.lens.now();
+  }
+
+  /**
+   * `n` response body bytes went out (at `at` on the lens clock, when the caller has read it);
+   * the first non-empty write is the first byte.
+   */
+  sent(n: number, at?: number): void {
     if (!(n > 0) || this.ended) return;
-    if (this.firstByteAt < 0) this.firstByteAt = this.#recorder.lens.now();
+    if (this.firstByteAt < 0) this.firstByteAt = at ?? this.#recorder.lens.now();
     this.bytesOut += n;
+  }
+
+  /** The whole body was handed to the socket at `at`: the end of the request, if it completes. */
+  bodyDone(at: number): void {
+    if (!this.ended && this.doneAt < 0) this.doneAt = at;
   }
 
   /** `n` request body bytes came in. */
@@ -64,7 +83,7 @@ export class Exchange<Req = unknown> {
   end(status: number, aborted: boolean): void {
     if (this.ended) return;
     this.ended = true;
-    this.#inFlight.value--;
+    this.perMethod.inFlight.value--;
     this.#recorder.finish(this, status, aborted);
   }
 }

@@ -1,4 +1,10 @@
-import type { CounterSeries, HistogramSeries, Lens, SummarySeries } from '@inferlens/core/internal';
+import type {
+  CounterSeries,
+  GaugeSeries,
+  HistogramSeries,
+  Lens,
+  SummarySeries,
+} from '@inferlens/core/internal';
 import { OUTCOMES, type Outcome, statusLabel } from './labels.js';
 
 /** The HTTP rows the middleware records into when a request ends; custom labels go on each. */
@@ -10,6 +16,13 @@ export const ROWS = [
   'httpRequestSize',
   'httpResponseSize',
 ] as const;
+
+/** What the requests of one method share: the in-flight gauge and the handles of each route. */
+export interface MethodSeries {
+  readonly inFlight: GaugeSeries;
+  /** By route (and custom label values), bounded by the recorder. */
+  readonly routes: Map<string, RouteHandles>;
+}
 
 /** Series one (status, outcome) pair of a route writes. */
 interface StatusHandles {

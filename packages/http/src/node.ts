@@ -1,5 +1,5 @@
 import type { Exchange } from './exchange.js';
-import { countRequestBody, countResponseBody, type RequestStorage } from './patch.js';
+import { countRequestBody, countResponseBody, endOnClose, type RequestStorage } from './patch.js';
 import type { HttpRecorder } from './recorder.js';
 
 export type { RequestStorage } from './patch.js';
@@ -52,7 +52,7 @@ export function followNodeResponse<Req>(
 ): boolean {
   const ex = exchange as Exchange<unknown>;
   try {
-    res.on('close', () => ex.end(res.headersSent ? res.statusCode : 0, !res.writableEnded));
+    endOnClose(ex, res, storage);
   } catch {
     return false;
   }

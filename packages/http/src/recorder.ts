@@ -1,7 +1,7 @@
-import type { GaugeSeries, Lens } from '@inferlens/core/internal';
+import type { Lens } from '@inferlens/core/internal';
 import { setupError } from '@inferlens/core/internal';
 import { Exchange } from './exchange.js';
-import { ROWS, RouteHandles } from './handles.js';
+import { type MethodSeries, ROWS, RouteHandles } from './handles.js';
 import {
   BoundedValues,
   CLIENT_CLOSED_STATUS,
@@ -56,8 +56,7 @@ export class HttpRecorder<Req> {
   readonly #userRoute: ((req: Req) => string | undefined) | undefined;
   readonly #labels: CustomLabel<Req>[];
   readonly #routes: BoundedValues;
-  readonly #inFlight = new Map<string, GaugeSeries>();
-  readonly #byMethod = new Map<string, Map<string, RouteHandles>>();
+  readonly #methods = new Map<string, MethodSeries>();
   #cached = 0;
 
   constructor(
@@ -96,19 +95,21 @@ export class HttpRecorder<Req> {
   begin(method: string | undefined, url: string | undefined, req: Req): Exchange<Req> | undefined {
     if (this.#excluded(typeof url === 'string' ? pathOf(url) : '')) return undefined;
     const m = methodLabel(method, this.#methodOn);
-    let gauge = this.#inFlight.get(m);
-    if (gauge === undefined) {
-      gauge = this.lens.store.family('httpRequestsInFlight').series([m]);
-      this.#inFlight.set(m, gauge);
+    let perMethod = this.#methods.get(m);
+    if (perMethod === undefined) {
+      const inFlight = this.lens.store.family('httpRequestsInFlight').series([m]);
+      perMethod = { inFlight, routes: new Map() };
+      this.#methods.set(m, perMethod);
     }
-    gauge.value++;
-    return new Exchange(this, req, m, gauge, this.lens.now());
+    perMethod.inFlight.value++;
+    return new Exchange(this, req, m, perMethod, this.lens.now());
   }
 
   /** Records an ended exchange. Called by {@link Exchange.end}, once per request. */
   finish(ex: Exchange<Req>, status: number, aborted: boolean): void {
     try {
-      const now = this.lens.now();
+      // A body handed to the socket whole ended there; otherwise the end is now (the close).
+      const now = !aborted && ex.doneAt >= 0 ? ex.doneAt : this.lens.now();
       // A client that left before the headers gets nginx's 499; after, the status it was sent.
       const code = aborted && !(status > 0) ? CLIENT_CLOSED_STATUS : status;
       // A thrown error the framework turned into a 4xx is the client's error; a 5xx, or a body
@@ -145,8 +146,7 @@ export class HttpRecorder<Req> {
       typeof raw === 'string' && raw !== '' ? this.lens.store.labelValue(raw) : UNMATCHED_ROUTE;
     const custom = this.#labels.length > 0 ? this.#customValues(ex.req) : undefined;
     const key = custom === undefined ? route : `${route}\u0001${custom.join('\u0001')}`;
-    let routes = this.#byMethod.get(ex.method);
-    if (routes === undefined) this.#byMethod.set(ex.method, (routes = new Map()));
+    const routes = ex.perMethod.routes;
     const found = routes.get(key);
     if (found !== undefined) return found;
     // First sight of this key: fold the route if the route budget is spent. Folded routes are

@@ -78,6 +78,64 @@ describe('followNodeResponse', () => {
   });
 });
 
+describe('the end of the body', () => {
+  /** A response that closes when told, with `writableLength` bytes still buffered after end(). */
+  class HeldResponse extends FakeResponse {
+    writableLength = 0;
+    constructor(readonly left: number) {
+      super();
+    }
+    override end(chunk?: string): this {
+      if (chunk) this.write(chunk);
+      this.writableEnded = true;
+      this.writableLength = this.left;
+      return this;
+    }
+  }
+
+  it('is end() when it hands the whole body to the socket, else the close', () => {
+    const { lens, clock } = manualLens();
+    const recorder = new HttpRecorder<null>('@inferlens/test', { lens }, () => '/t');
+    for (const left of [0, 100]) {
+      const res = new HeldResponse(left);
+      followNodeResponse(recorder.begin('GET', '/t', null)!, {}, res, 'GET');
+      clock.t += 10;
+      res.end('hello');
+      clock.t += 40;
+      res.emit('close');
+    }
+    const duration = histogram(lens, 'httpRequestDuration');
+    expect(duration.count).toBe(2);
+    // 0.010 s for the body handed over whole, 0.050 s for the one that waited for its close.
+    expect(duration.sum).toBeCloseTo(0.06, 9);
+    expect(histogram(lens, 'httpTimeToFirstByte').sum).toBeCloseTo(0.02, 9);
+  });
+
+  it('counts through write and end that another library replaced first, calling theirs', () => {
+    const { lens } = manualLens();
+    const recorder = new HttpRecorder<null>('@inferlens/test', { lens }, () => '/t');
+    const res = new FakeResponse();
+    const theirs: string[] = [];
+    const write = res.write;
+    const end = res.end;
+    // As compression middleware does: own functions that call the ones they replaced.
+    res.write = function (this: FakeResponse, chunk: string) {
+      theirs.push(`write:${chunk}`);
+      return write.call(this, chunk);
+    };
+    res.end = function (this: FakeResponse, chunk?: string) {
+      theirs.push(`end:${chunk}`);
+      return end.call(this, chunk);
+    };
+    followNodeResponse(recorder.begin('GET', '/t', null)!, {}, res, 'GET');
+    res.write('ab');
+    res.end('cde');
+    expect(theirs).toEqual(['write:ab', 'end:cde', 'write:cde']);
+    expect(res.written).toEqual(['ab', 'cde']);
+    expect(histogram(lens, 'httpResponseSize').sum).toBe(5);
+  });
+});
+
 describe('trackNodeRequest', () => {
   const inFlight = (recorder: HttpRecorder<null>) =>
     recorder.lens.store.family('httpRequestsInFlight').series(['GET']).value;
