@@ -159,6 +159,11 @@ export class ByteSink {
     return out;
   }
 
+  /** Gives chunks that are not sent (a family left out) back to the pool they came from. */
+  discard(chunks: readonly (Uint8Array | string)[]): void {
+    if (this.#pool) for (const c of chunks) if (typeof c !== 'string') this.#pool.release(c);
+  }
+
   /** Characters of the chunks {@link takeDone} handed out since the last {@link take}. */
   get handed(): number {
     return this.#handed;

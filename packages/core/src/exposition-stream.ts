@@ -73,15 +73,21 @@ function* parts(
       }
       chars = sink.length;
       body = sink.take();
-      if (chars === head.length) continue;
+      if (chars === head.length) {
+        sink.discard(body);
+        continue;
+      }
     } catch {
-      sink.take();
+      sink.discard(sink.take());
       chars = 0;
     }
     if (chars > 0 && length + chars <= limit) {
       length += chars;
       yield body;
-    } else first?.family('eventsDropped').series(['scrape_too_large']).inc();
+    } else {
+      sink.discard(body);
+      first?.family('eventsDropped').series(['scrape_too_large']).inc();
+    }
   }
   if (om) {
     sink.write(EOF);
@@ -122,6 +128,8 @@ function* streamed(
   name: string,
   head: string,
 ): Generator<Chunk[] | undefined, number, void> {
+  // As render(): a family without series is left out, header and all.
+  if (list.every((store) => store.family(id).size === 0)) return 0;
   sink.write(head);
   try {
     for (const store of list) {
@@ -135,13 +143,13 @@ function* streamed(
   } catch {
     // Nothing in writing a store's own series throws; should it, the scrape still does not.
     const sent = sink.handed;
-    sink.take();
+    sink.discard(sink.take());
     list[0]?.family('eventsDropped').series(['scrape_too_large']).inc();
     return sent;
   }
   const chars = sink.length;
   if (chars === head.length) {
-    sink.take();
+    sink.discard(sink.take());
     return 0;
   }
   yield sink.take();

@@ -74,6 +74,42 @@ describe('chunk pool (#17)', () => {
     expect(chunks.length).toBeLessThanOrEqual(Math.ceil(out.byteLength / pool.bytes) + ids);
   });
 
+  it('gets back every buffer it wrote into, families left out included, scrape after scrape', async () => {
+    // Most families are empty (never written), and under maxLength a family is left out whole
+    // after it was written: those buffers go back too, so no scrape needs new ones.
+    class Counting extends ChunkPool {
+      readonly made = new Set<ArrayBufferLike>();
+      override get(): Uint8Array {
+        const b = super.get();
+        this.made.add(b.buffer);
+        return b;
+      }
+    }
+    for (const maxLength of [undefined, 200_000]) {
+      // Room for every buffer a scrape holds at once (a family held whole until it is known to
+      // fit), so each one comes back to the pool.
+      const pool = new Counting(64);
+      // A scrape that leaves a family out counts it in a series it shows: fresh stores each time.
+      const expected = Buffer.from(render(store(2_000), 'prometheus', { maxLength }));
+      let afterFirst = 0;
+      for (let r = 0; r < 5; r++) {
+        const chunks: Buffer[] = [];
+        for await (const c of renderStream(store(2_000), 'prometheus', {
+          pool,
+          maxLength,
+          sliceMs: 0,
+        })) {
+          chunks.push(Buffer.from(c));
+          pool.release(c);
+        }
+        expect(Buffer.concat(chunks).equals(expected)).toBe(true);
+        if (r === 0) afterFirst = pool.made.size;
+      }
+      // Every later scrape wrote into buffers the first one gave back.
+      expect(pool.made.size).toBe(afterFirst);
+    }
+  });
+
   it('chunks not given back are not written over', async () => {
     const s = store(3_000);
     const pool = new ChunkPool();
