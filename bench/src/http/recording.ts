@@ -14,6 +14,8 @@ class Response extends EventEmitter {
   headersSent = false;
   statusCode = 200;
   writableEnded = false;
+  /** Bytes left buffered after end(): none, as on a socket that takes a small body at once. */
+  writableLength = 0;
   write(_chunk: unknown): boolean {
     this.headersSent = true;
     return true;
