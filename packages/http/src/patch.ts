@@ -54,6 +54,9 @@ function makeWrite(find: Find, original: (obj: Body) => Fn): Fn {
   };
 }
 
+/** After `end()`: the whole body went to the socket, none of it is left buffered. */
+const handedOver = (res: Body): boolean => res.writableLength === 0 && res.writableEnded === true;
+
 /** An `end` that counts the last chunk and notes when the body was all handed to the socket. */
 function makeEnd(find: Find, original: (obj: Body) => Fn): Fn {
   return function trackedEnd(this: Body, chunk?: unknown, encoding?: unknown): unknown {
@@ -73,7 +76,7 @@ function makeEnd(find: Find, original: (obj: Body) => Fn): Fn {
     } finally {
       ending = outer;
     }
-    if (this.writableLength === 0 && this.writableEnded === true) ex.bodyDone(at);
+    if (handedOver(this)) ex.bodyDone(at);
     return result;
   };
 }
