@@ -35,20 +35,22 @@ export function* writeSeries(
   if (family.def.kind === 'histogram') return yield* writeHistograms(sink, family, om, name);
   let n = 0;
   let at = sink.bytes;
-  const all = list(family);
-  for (let i = 0; i < all.length; i++) {
-    const s = all[i]!;
-    if (s.kind === 'histogram' || s.kind === 'summary') continue;
-    const labels = s.labelText;
-    sink.reserve(name.length + labels.length * 3 + NUMBER_BYTES + 4);
-    writeTail(sink, name, labels, (s as CounterSeries | GaugeSeries).value, true);
-    if (++n === SLICE_SERIES || sink.bytes - at >= SLICE_BYTES) {
-      n = 0;
-      yield;
-      // The caller may have taken the chunks, which starts the count over.
-      at = sink.bytes;
+  const it = family.all() as Iterator<Series>;
+  const batch: Series[] = new Array(SLICE_SERIES);
+  for (let got = fill(it, batch); got > 0; got = fill(it, batch))
+    for (let i = 0; i < got; i++) {
+      const s = batch[i]!;
+      if (s.kind === 'histogram' || s.kind === 'summary') continue;
+      const labels = s.labelText;
+      sink.reserve(name.length + labels.length * 3 + NUMBER_BYTES + 4);
+      writeTail(sink, name, labels, (s as CounterSeries | GaugeSeries).value, true);
+      if (++n === SLICE_SERIES || sink.bytes - at >= SLICE_BYTES) {
+        n = 0;
+        yield;
+        // The caller may have taken the chunks, which starts the count over.
+        at = sink.bytes;
+      }
     }
-  }
 }
 
 function* writeHistograms(
@@ -69,65 +71,75 @@ function* writeHistograms(
   const lines = le.length;
   let n = 0;
   let at = sink.bytes;
-  const all = list(family);
-  for (let k = 0; k < all.length; k++) {
-    const s = all[k]!;
-    if (s.kind !== 'histogram') continue;
-    const labels = s.labelText;
-    const exemplars = om ? s.exemplars : undefined;
-    const prefixMax = bucket.length + labels.length * 3 + 1;
-    let room = lines * (prefixMax + leBytes + NUMBER_BYTES + 1);
-    room += 2 * (count.length + labels.length * 3 + NUMBER_BYTES + 4);
-    if (exemplars) room += lines * 120;
-    sink.reserve(room);
-    // `name_bucket{labels,` once; every other bucket line copies it.
-    const start = sink.pos;
-    const extraBefore = sink.extra;
-    sink.ascii(bucket);
-    if (labels) {
-      sink.text(labels);
-      sink.byte(COMMA);
-    }
-    const prefix = sink.pos - start;
-    const prefixExtra = sink.extra - extraBefore;
-    const counts = s.counts;
-    let cumulative = 0;
-    for (let i = 0; i < counts.length; i++) {
-      if (i > 0) {
-        sink.repeat(start, prefix);
-        sink.extra += prefixExtra;
+  const it = family.all() as Iterator<Series>;
+  const batch: Series[] = new Array(SLICE_SERIES);
+  for (let got = fill(it, batch); got > 0; got = fill(it, batch))
+    for (let k = 0; k < got; k++) {
+      const s = batch[k]!;
+      if (s.kind !== 'histogram') continue;
+      const labels = s.labelText;
+      const exemplars = om ? s.exemplars : undefined;
+      const prefixMax = bucket.length + labels.length * 3 + 1;
+      let room = lines * (prefixMax + leBytes + NUMBER_BYTES + 1);
+      room += 2 * (count.length + labels.length * 3 + NUMBER_BYTES + 4);
+      if (exemplars) room += lines * 120;
+      sink.reserve(room);
+      // `name_bucket{labels,` once; every other bucket line copies it.
+      const start = sink.pos;
+      const extraBefore = sink.extra;
+      sink.ascii(bucket);
+      if (labels) {
+        sink.text(labels);
+        sink.byte(COMMA);
       }
-      cumulative += counts[i]!;
-      sink.ascii(le[i]!);
-      sink.string(cumulative);
-      const e = exemplars?.[i];
-      if (e !== undefined) {
-        sink.ascii(' # {trace_id="');
-        sink.ascii(e.traceId);
-        sink.ascii('"} ');
-        sink.value(e.value);
-        sink.byte(SPACE);
-        sink.ascii(String(e.timestamp));
+      const prefix = sink.pos - start;
+      const prefixExtra = sink.extra - extraBefore;
+      const counts = s.counts;
+      let cumulative = 0;
+      for (let i = 0; i < counts.length; i++) {
+        if (i > 0) {
+          sink.repeat(start, prefix);
+          sink.extra += prefixExtra;
+        }
+        cumulative += counts[i]!;
+        sink.ascii(le[i]!);
+        sink.string(cumulative);
+        const e = exemplars?.[i];
+        if (e !== undefined) {
+          sink.ascii(' # {trace_id="');
+          sink.ascii(e.traceId);
+          sink.ascii('"} ');
+          sink.value(e.value);
+          sink.byte(SPACE);
+          sink.ascii(String(e.timestamp));
+        }
+        sink.byte(NL);
       }
-      sink.byte(NL);
+      writeTail(sink, sum, labels, (s as HistogramSeries).sum, true);
+      writeTail(sink, count, labels, s.count, false);
+      if (++n === SLICE_SERIES || sink.bytes - at >= SLICE_BYTES) {
+        n = 0;
+        yield;
+        at = sink.bytes;
+      }
     }
-    writeTail(sink, sum, labels, (s as HistogramSeries).sum, true);
-    writeTail(sink, count, labels, s.count, false);
-    if (++n === SLICE_SERIES || sink.bytes - at >= SLICE_BYTES) {
-      n = 0;
-      yield;
-      at = sink.bytes;
-    }
-  }
 }
 
 /**
- * The family's series as they are now, in one array walked by index: an iterator walked across
- * the pauses of a generator allocates a result object per series (megabytes a scrape, and the
- * collections that come with them); copying the map's iterator into an array does not.
+ * The next series of `it`, up to `into.length` of them, into `into`; returns how many. An
+ * iterator stepped across the pauses of a generator allocates a result object per series
+ * (megabytes a scrape, and the collections that come with them); stepped here, in a plain
+ * function, it does not. A copy of a whole family would be one large object per scrape, and a
+ * large allocation while the heap is being marked runs a marking step of its size at once.
  */
-function list(family: Family): readonly Series[] {
-  return Array.from(family.all() as Iterable<Series>);
+function fill(it: Iterator<Series>, into: Series[]): number {
+  let n = 0;
+  while (n < into.length) {
+    const r = it.next();
+    if (r.done === true) break;
+    into[n++] = r.value;
+  }
+  return n;
 }
 
 /** `name{labels} v\n`, or `name v\n` without labels; room reserved. */
