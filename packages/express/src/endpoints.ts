@@ -15,17 +15,23 @@ import { type ExpressRequest, type ExpressResponse, header, type NextFunction } 
  */
 const pool = new ChunkPool();
 
-/** Answers `req` when it is for one of the endpoints; false when it is not. Never throws. */
+/**
+ * Answers `req` when it is for one of the endpoints; false when it is not. Never throws. `method`
+ * and `url` are the request's, read once by the caller (every read of an Express request's
+ * property is a slow lookup: V8 keeps its prototype chain in dictionary mode).
+ */
 export function serveEndpoint(
   endpoints: Endpoints,
   req: ExpressRequest,
   res: ExpressResponse,
+  method: string | undefined = req.method,
+  url: string | undefined = req.url,
 ): boolean {
   // `req.url` is relative to where the middleware is mounted: `app.use('/ops', endpoints)` sees
   // `/metrics` for `/ops/metrics`, as Express strips the mount path.
-  const kind = endpoints.match(req.method, pathOf(req.url ?? ''));
+  const kind = endpoints.match(method, pathOf(url ?? ''));
   if (kind === undefined) return false;
-  const head = req.method === 'HEAD';
+  const head = method === 'HEAD';
   endpoints
     .handle(kind, header(req, 'accept'), header(req, endpoints.authHeader), { stream: !head, pool })
     .then(

@@ -75,21 +75,17 @@ export function inferlens(options: InferlensOptions = {}): InferlensMiddleware {
     res: ExpressResponse,
     next: NextFunction,
   ): void {
+    let method: string | undefined;
+    let url: string | undefined;
     try {
-      if (endpoints !== undefined && serveEndpoint(endpoints, req, res)) return;
+      method = req.method;
+      url = req.url;
+      if (endpoints !== undefined && serveEndpoint(endpoints, req, res, method, url)) return;
+      url = req.originalUrl ?? url;
     } catch {
       // A request whose fields throw is not an endpoint request; it goes on to the app.
     }
-    trackNodeRequest(
-      recorder,
-      req,
-      req,
-      res,
-      req.method,
-      req.originalUrl ?? req.url,
-      undefined,
-      expressLocals,
-    );
+    trackNodeRequest(recorder, req, req, res, method, url, undefined, expressLocals);
     next();
   };
   return Object.assign(middleware, { lens });

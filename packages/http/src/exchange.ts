@@ -25,6 +25,8 @@ export class Exchange<Req = unknown> {
   doneAt = -1;
   /** The route template, when the adapter knows it before the end (Fastify, Hono). */
   route: string | undefined = undefined;
+  /** True once the response's `end()` was called (a second call sends nothing more). */
+  endCalled = false;
   /** True when the handler threw (or the body stream errored). */
   failed = false;
   ended = false;

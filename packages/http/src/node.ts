@@ -51,13 +51,14 @@ export function followNodeResponse<Req>(
   storage?: RequestStorage,
 ): boolean {
   const ex = exchange as Exchange<unknown>;
+  let frame: Record<string, unknown> | undefined;
   try {
-    endOnClose(ex, res, storage);
+    frame = endOnClose(ex, res, storage);
   } catch {
     return false;
   }
   try {
-    countResponseBody(ex, res, storage);
+    countResponseBody(ex, res, storage, frame);
     if (mayHaveBody(method) && typeof req.push === 'function') countRequestBody(ex, req, storage);
   } catch {
     // The end is in place; only byte counts may be short.

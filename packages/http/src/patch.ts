@@ -34,7 +34,6 @@ interface Body {
   write?: unknown;
   end?: unknown;
   push?: unknown;
-  destroyed?: boolean;
   writableEnded?: boolean;
   writableLength?: number;
 }
@@ -47,26 +46,28 @@ let ending: object | undefined;
 function makeWrite(find: Find, original: (obj: Body) => Fn): Fn {
   return function trackedWrite(this: Body, chunk: unknown, encoding?: unknown): unknown {
     const ex = find(this);
-    if (ex !== undefined && ending !== this && this.destroyed !== true)
-      ex.sent(byteLength(chunk, encoding));
+    // A write after the client left is not counted: its close has ended the exchange.
+    if (ex !== undefined && ending !== this) ex.sent(byteLength(chunk, encoding));
     // biome-ignore lint/complexity/noArguments: pass through exactly what the caller gave
     return original(this).apply(this, arguments as unknown as unknown[]);
   };
 }
 
-/** After `end()`: the whole body went to the socket, none of it is left buffered. */
-const handedOver = (res: Body): boolean => res.writableLength === 0 && res.writableEnded === true;
-
-/** An `end` that counts the last chunk and notes when the body was all handed to the socket. */
+/**
+ * An `end` that counts the last chunk and, when the socket took the whole body at once, ends the
+ * exchange there: the `close` that follows then reads nothing. Every property read here costs
+ * little on Node's own responses but up to 100 ns on Express's, whose prototype chain V8 keeps in
+ * dictionary mode, so it reads as few as it can.
+ */
 function makeEnd(find: Find, original: (obj: Body) => Fn): Fn {
   return function trackedEnd(this: Body, chunk?: unknown, encoding?: unknown): unknown {
     const ex = find(this);
-    if (ex === undefined || ex.ended || this.writableEnded === true)
+    if (ex === undefined || ex.ended || ex.endCalled)
       // biome-ignore lint/complexity/noArguments: pass through exactly what the caller gave
       return original(this).apply(this, arguments as unknown as unknown[]);
+    ex.endCalled = true;
     const at = ex.now();
-    if (typeof chunk !== 'function' && this.destroyed !== true)
-      ex.sent(byteLength(chunk, encoding), at);
+    if (typeof chunk !== 'function') ex.sent(byteLength(chunk, encoding), at);
     const outer = ending;
     ending = this;
     let result: unknown;
@@ -76,9 +77,16 @@ function makeEnd(find: Find, original: (obj: Body) => Fn): Fn {
     } finally {
       ending = outer;
     }
-    if (handedOver(this)) ex.bodyDone(at);
+    handedOver(ex, this as Body & Closing, at);
     return result;
   };
+}
+
+/** After `end()`: a body the socket took whole (none of it left buffered) ended at `at`. */
+function handedOver(ex: Exchange<unknown>, res: Body & Closing, at: number): void {
+  if (res.writableLength !== 0) return;
+  ex.bodyDone(at);
+  ex.end(res.statusCode, false);
 }
 
 /** A `push` (what the HTTP parser calls with each request body chunk) that counts the chunk. */
@@ -149,19 +157,16 @@ function wrapPrototype(proto: Record<string, unknown>, keys: Keys, storage: Requ
 }
 
 /**
- * Stores `ex` in the framework's storage of `obj` and wraps the framework's prototype once.
- * False when that is not possible, for which the caller patches the instance.
+ * Stores `ex` in the framework's storage of `obj` and wraps `proto`, the framework's prototype of
+ * `obj`, once. False when that is not possible, for which the caller patches the instance.
  */
 function storeOnPrototype(
   ex: Exchange<unknown>,
   obj: object,
-  name: string,
-  storage: RequestStorage | undefined,
+  proto: Record<string, unknown>,
+  storage: RequestStorage,
   keys: Keys,
 ): boolean {
-  if (storage === undefined) return false;
-  const proto = frameworkPrototype(obj, name);
-  if (proto === undefined) return false;
   const holder = storage(obj) as Holder | undefined;
   if (holder === undefined || holder === null) return false;
   if (!wrapped.has(proto)) {
@@ -184,7 +189,8 @@ interface Closing {
 
 /** Closed before `end()` was called is an abort; the status is the one sent, if any. */
 function endOf(ex: Exchange<unknown> | undefined, res: Closing): void {
-  ex?.end(res.headersSent ? res.statusCode : 0, !res.writableEnded);
+  if (ex === undefined || ex.ended) return;
+  ex.end(res.headersSent ? res.statusCode : 0, !res.writableEnded);
 }
 
 /** The `close` listener every tracked response with its exchange on itself shares. */
@@ -196,31 +202,38 @@ function sharedClose(this: Closing): void {
  * Ends `ex` on the response's `close`: Node emits it after a complete response and when the
  * client goes away. On a response of a framework that keeps per-request storage (Express) the
  * listener holds the exchange; elsewhere the exchange goes on the response and the listener is
- * one function shared by all.
+ * one function shared by all. Returns the framework's prototype of `res` when there is one, for
+ * {@link countResponseBody}.
  */
 export function endOnClose(
   ex: Exchange<unknown>,
   res: Closing,
   storage: RequestStorage | undefined,
-): void {
-  if (storage !== undefined && frameworkPrototype(res, 'ServerResponse') !== undefined) {
+): Record<string, unknown> | undefined {
+  const frame = storage !== undefined ? frameworkPrototype(res, 'ServerResponse') : undefined;
+  if (frame !== undefined) {
     res.on('close', () => endOf(ex, res));
-    return;
+    return frame;
   }
   (res as Holder)[EXCHANGE] = ex;
   res.on('close', sharedClose);
+  return undefined;
 }
 
 const RESPONSE_KEYS = ['write', 'end'] as const;
 const REQUEST_KEYS = ['push'] as const;
 
-/** Counts the body bytes of one response, and takes the first as its first byte. */
+/**
+ * Counts the body bytes of one response, and takes the first as its first byte. `frame` is the
+ * framework's prototype of `res` that {@link endOnClose} found.
+ */
 export function countResponseBody(
   ex: Exchange<unknown>,
   res: Body,
   storage: RequestStorage | undefined,
+  frame: Record<string, unknown> | undefined,
 ): void {
-  if (storeOnPrototype(ex, res, 'ServerResponse', storage, RESPONSE_KEYS)) return;
+  if (frame !== undefined && storeOnPrototype(ex, res, frame, storage!, RESPONSE_KEYS)) return;
   // Named stores, not a loop over keys: keyed stores of new properties cost 80 ns here.
   (res as Holder)[EXCHANGE] = ex; // already there after endOnClose; kept for callers without it
   const proto = Object.getPrototypeOf(res) as Body | null;
@@ -240,7 +253,8 @@ export function countRequestBody(
   storage: RequestStorage | undefined,
 ): void {
   ex.received(req.readableLength ?? 0);
-  if (storeOnPrototype(ex, req, 'IncomingMessage', storage, REQUEST_KEYS)) return;
+  const frame = storage !== undefined ? frameworkPrototype(req, 'IncomingMessage') : undefined;
+  if (frame !== undefined && storeOnPrototype(ex, req, frame, storage!, REQUEST_KEYS)) return;
   (req as Holder)[EXCHANGE] = ex;
   const push = req.push as Fn;
   req.push =
