@@ -43,6 +43,17 @@ function expressRoute(req: ExpressRequest): string | undefined {
 }
 
 /**
+ * Express's own per-request storage, `res.locals` (a request reaches it through `req.res`),
+ * where the request's exchange is found by the wrappers on Express's response prototype (see
+ * `@inferlens/http`'s README, "How it works"). Express creates it before any middleware runs.
+ */
+function expressLocals(reqOrRes: object): object | undefined {
+  const o = reqOrRes as { locals?: unknown; res?: { locals?: unknown } };
+  const locals = o.locals ?? o.res?.locals;
+  return typeof locals === 'object' && locals !== null ? locals : undefined;
+}
+
+/**
  * Express 4 and 5 middleware: records every request into the lens (duration to the end of the
  * body, time to the first body byte, bytes really read and written, in-flight, aborts) and serves
  * `/metrics`, `/health` and `/status`. Register it first, before body parsers and routers.
@@ -74,7 +85,7 @@ export function inferlens(options: InferlensOptions = {}): InferlensMiddleware {
     } catch {
       // A request whose fields throw is not an endpoint request; it goes on to the app.
     }
-    trackNodeRequest(recorder, req, req, res, method, url);
+    trackNodeRequest(recorder, req, req, res, method, url, undefined, expressLocals);
     next();
   };
   return Object.assign(middleware, { lens });

@@ -24,7 +24,7 @@ export {
   statusLabel,
   UNMATCHED_ROUTE,
 } from './labels.js';
-export type { NodeRequestLike, NodeResponseLike } from './node.js';
+export type { NodeRequestLike, NodeResponseLike, RequestStorage } from './node.js';
 export { followNodeResponse, trackNodeRequest } from './node.js';
 export type { BucketsOption, EndpointOptions, RecordOptions, ScrapeLike } from './options.js';
 export { resolveLens } from './options.js';

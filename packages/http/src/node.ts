@@ -1,6 +1,8 @@
 import type { Exchange } from './exchange.js';
-import { countRequestBody, countResponseBody, endOnClose } from './patch.js';
+import { countRequestBody, countResponseBody, endOnClose, type RequestStorage } from './patch.js';
 import type { HttpRecorder } from './recorder.js';
+
+export type { RequestStorage } from './patch.js';
 
 /** The parts of `http.IncomingMessage` the tracker touches. */
 export interface NodeRequestLike {
@@ -34,6 +36,8 @@ function mayHaveBody(method: string): boolean {
  * `end()` was called is an abort), response bytes and the first body byte as they are written,
  * request bytes as they are read. The `close` listener goes on first, so whatever fails after
  * it, the request still ends. Returns false, having attached nothing, when even that failed.
+ * `storage` names the framework's per-request object, for frameworks that swap the prototype of
+ * Node's objects (Express: `res.locals`; see patch.ts).
  *
  * @example
  * const ex = recorder.begin(req.method, req.url, req);
@@ -44,17 +48,18 @@ export function followNodeResponse<Req>(
   req: NodeRequestLike,
   res: NodeResponseLike,
   method: string,
+  storage?: RequestStorage,
 ): boolean {
   const ex = exchange as Exchange<unknown>;
   let frame: Record<string, unknown> | undefined;
   try {
-    frame = endOnClose(ex, res);
+    frame = endOnClose(ex, res, storage);
   } catch {
     return false;
   }
   try {
-    countResponseBody(ex, res, frame);
-    if (mayHaveBody(method) && typeof req.push === 'function') countRequestBody(ex, req);
+    countResponseBody(ex, res, storage, frame);
+    if (mayHaveBody(method) && typeof req.push === 'function') countRequestBody(ex, req, storage);
   } catch {
     // The end is in place; only byte counts may be short.
   }
@@ -77,13 +82,14 @@ export function trackNodeRequest<Req>(
   method: string | undefined,
   url: string | undefined,
   route?: string,
+  storage?: RequestStorage,
 ): void {
   let ex: Exchange<Req> | undefined;
   try {
     ex = recorder.begin(method, url, request);
     if (ex === undefined) return;
     if (route !== undefined) ex.route = route;
-    if (followNodeResponse(ex, req, res, method ?? '')) return;
+    if (followNodeResponse(ex, req, res, method ?? '', storage)) return;
   } catch {
     // Reached only when a hostile request object throws from a getter.
   }

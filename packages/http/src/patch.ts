@@ -13,20 +13,20 @@ import type { Exchange } from './exchange.js';
  *   hello world about 60 ns more (bench `.bench-out` probe, real `ServerResponse` objects).
  *   An object whose `write`/`end` someone already replaced gets wrappers of its own that call theirs.
  * - One whose prototype a framework swapped (Express, every request) would pay V8 several
- *   microseconds for a new own property (and ~100 ns for every read of one), so there the
- *   framework's own prototype (the link just above Node's class, e.g. Express's `response`) gets
- *   the wrappers, once, and the exchange is kept beside the object, in a WeakMap.
+ *   microseconds for a new own property, so there the framework's own prototype (the link just
+ *   above Node's class, e.g. Express's `response`) gets the wrappers, once, and finds the
+ *   exchange in the framework's per-request storage (Express's `res.locals`).
  *
  * `end` reads the clock once: that instant is the first byte when no write came before, and the
  * end of the body when `end()` handed all of it to the socket at once (nothing left buffered), so
  * the `close` that follows needs no clock read of its own.
  */
 
-/** Where a tracked object with Node's own prototype keeps its exchange. */
-const EXCHANGE = Symbol('inferlens.exchange');
+/** The framework's per-request object for a request or response (Express: `res.locals`). */
+export type RequestStorage = (reqOrRes: object) => object | undefined;
 
-/** The exchanges of tracked objects whose prototype a framework swapped (Express). */
-const beside = new WeakMap<object, Exchange<unknown>>();
+/** Where a tracked object (or its framework storage) keeps its exchange. */
+const EXCHANGE = Symbol('inferlens.exchange');
 
 type Fn = (...args: unknown[]) => unknown;
 type Holder = { [EXCHANGE]?: Exchange<unknown> };
@@ -142,16 +142,14 @@ function walk(obj: object, name: string): Record<string, unknown> | undefined {
 type Keys = readonly ('write' | 'end' | 'push')[];
 const MAKERS = { write: makeWrite, end: makeEnd, push: makePush };
 
-/** The exchange of an object of a framework prototype (undefined for untracked ones). */
-const besideOf: Find = (obj) => beside.get(obj);
-
-/** Wraps `keys` of a framework prototype once; the exchange is found {@link beside} the object. */
-function wrapPrototype(proto: Record<string, unknown>, keys: Keys): void {
+/** Wraps `keys` of a framework prototype once; the exchange is found in the framework storage. */
+function wrapPrototype(proto: Record<string, unknown>, keys: Keys, storage: RequestStorage): void {
+  const find: Find = (obj) => (storage(obj) as Holder | undefined)?.[EXCHANGE];
   for (const key of keys) {
     const original = proto[key];
     if (typeof original === 'function')
       Object.defineProperty(proto, key, {
-        value: MAKERS[key](besideOf, () => original as Fn),
+        value: MAKERS[key](find, () => original as Fn),
         writable: true,
         configurable: true,
       });
@@ -159,22 +157,25 @@ function wrapPrototype(proto: Record<string, unknown>, keys: Keys): void {
 }
 
 /**
- * Keeps `ex` beside `obj` and wraps `proto`, the framework's prototype of `obj`, once. False when
- * that is not possible (too many framework prototypes), for which the caller patches the instance.
+ * Stores `ex` in the framework's storage of `obj` and wraps `proto`, the framework's prototype of
+ * `obj`, once. False when that is not possible, for which the caller patches the instance.
  */
-function trackOnPrototype(
+function storeOnPrototype(
   ex: Exchange<unknown>,
   obj: object,
   proto: Record<string, unknown>,
+  storage: RequestStorage,
   keys: Keys,
 ): boolean {
+  const holder = storage(obj) as Holder | undefined;
+  if (holder === undefined || holder === null) return false;
   if (!wrapped.has(proto)) {
     if (wrappedCount >= MAX_WRAPPED) return false;
-    wrapPrototype(proto, keys);
+    wrapPrototype(proto, keys, storage);
     wrapped.add(proto);
     wrappedCount++;
   }
-  beside.set(obj, ex);
+  holder[EXCHANGE] = ex;
   return true;
 }
 
@@ -197,25 +198,21 @@ function sharedClose(this: Closing): void {
   endOf((this as Holder)[EXCHANGE], this);
 }
 
-/** The `close` listener of tracked responses of a framework prototype. */
-function besideClose(this: Closing): void {
-  endOf(beside.get(this), this);
-}
-
 /**
  * Ends `ex` on the response's `close`: Node emits it after a complete response and when the
- * client goes away. The exchange goes on the response (beside it, for a response whose prototype
- * a framework swapped) and the listener is one function shared by all. Returns the framework's
- * prototype of `res` when there is one, for {@link countResponseBody}.
+ * client goes away. On a response of a framework that keeps per-request storage (Express) the
+ * listener holds the exchange; elsewhere the exchange goes on the response and the listener is
+ * one function shared by all. Returns the framework's prototype of `res` when there is one, for
+ * {@link countResponseBody}.
  */
 export function endOnClose(
   ex: Exchange<unknown>,
   res: Closing,
+  storage: RequestStorage | undefined,
 ): Record<string, unknown> | undefined {
-  const frame = frameworkPrototype(res, 'ServerResponse');
+  const frame = storage !== undefined ? frameworkPrototype(res, 'ServerResponse') : undefined;
   if (frame !== undefined) {
-    beside.set(res, ex);
-    res.on('close', besideClose);
+    res.on('close', () => endOf(ex, res));
     return frame;
   }
   (res as Holder)[EXCHANGE] = ex;
@@ -233,9 +230,10 @@ const REQUEST_KEYS = ['push'] as const;
 export function countResponseBody(
   ex: Exchange<unknown>,
   res: Body,
+  storage: RequestStorage | undefined,
   frame: Record<string, unknown> | undefined,
 ): void {
-  if (frame !== undefined && trackOnPrototype(ex, res, frame, RESPONSE_KEYS)) return;
+  if (frame !== undefined && storeOnPrototype(ex, res, frame, storage!, RESPONSE_KEYS)) return;
   // Named stores, not a loop over keys: keyed stores of new properties cost 80 ns here.
   (res as Holder)[EXCHANGE] = ex; // already there after endOnClose; kept for callers without it
   const proto = Object.getPrototypeOf(res) as Body | null;
@@ -252,10 +250,11 @@ export function countResponseBody(
 export function countRequestBody(
   ex: Exchange<unknown>,
   req: Body & { readableLength?: number },
+  storage: RequestStorage | undefined,
 ): void {
   ex.received(req.readableLength ?? 0);
-  const frame = frameworkPrototype(req, 'IncomingMessage');
-  if (frame !== undefined && trackOnPrototype(ex, req, frame, REQUEST_KEYS)) return;
+  const frame = storage !== undefined ? frameworkPrototype(req, 'IncomingMessage') : undefined;
+  if (frame !== undefined && storeOnPrototype(ex, req, frame, storage!, REQUEST_KEYS)) return;
   (req as Holder)[EXCHANGE] = ex;
   const push = req.push as Fn;
   req.push =
