@@ -13,7 +13,7 @@ import {
 } from '@inferlens/http/internal';
 import type { Context, MiddlewareHandler } from 'hono';
 import { serveEndpoint } from './endpoints.js';
-import { pathUnderMount, routesOf } from './mount.js';
+import { pathUnderMount, routeAt } from './mount.js';
 import { PKG } from './pkg.js';
 
 /**
@@ -60,7 +60,7 @@ function nodeBindings(c: Context): NodeBindings | undefined {
  * route matched. A client that leaves while the handler works gets that handler's pattern.
  */
 function honoRoute(c: Context): string | undefined {
-  const route = routesOf(c)[c.req.routeIndex];
+  const route = routeAt(c, c.req.routeIndex);
   if (route === undefined || (route.method === 'ALL' && (c.finalized ? c.res.status : 404) === 404))
     return undefined;
   return route.path;
