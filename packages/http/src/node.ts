@@ -9,6 +9,9 @@ export interface NodeRequestLike {
   // Method syntax: parameters compare bivariantly, so Node's own signatures fit.
   push?(chunk: unknown, encoding?: string): unknown;
   readableLength?: number;
+  /** 1 on HTTP/1 requests, whose connection follows their end (see patch.ts). */
+  readonly httpVersionMajor?: number;
+  readonly socket?: unknown;
 }
 
 /** The parts of `http.ServerResponse` the tracker touches. */
@@ -20,6 +23,7 @@ export interface NodeResponseLike {
   readonly statusCode: number;
   readonly writableEnded: boolean;
   readonly destroyed?: boolean;
+  readonly socket?: unknown;
 }
 
 /**
@@ -53,7 +57,7 @@ export function followNodeResponse<Req>(
   const ex = exchange as Exchange<unknown>;
   let frame: Record<string, unknown> | undefined;
   try {
-    frame = endOnClose(ex, res, storage);
+    frame = endOnClose(ex, req, res, storage);
   } catch {
     return false;
   }

@@ -55,11 +55,12 @@ function makeWrite(find: Find, original: (obj: Body) => Fn): Fn {
 
 /**
  * An `end` that counts the last chunk and, when the socket took the whole body at once, ends the
- * exchange there: the `close` that follows then reads nothing. Every property read here costs
- * little on Node's own responses but up to 100 ns on Express's, whose prototype chain V8 keeps in
- * dictionary mode, so it reads as few as it can.
+ * exchange there. A body left buffered ends at the response's `close`, once sent: with
+ * `listenLate`, the listener goes on now (a response followed through its connection has none
+ * yet). Every property read here costs little on Node's own responses but up to 100 ns on
+ * Express's, whose prototype chain V8 keeps in dictionary mode, so it reads as few as it can.
  */
-function makeEnd(find: Find, original: (obj: Body) => Fn): Fn {
+function makeEnd(find: Find, original: (obj: Body) => Fn, listenLate: boolean): Fn {
   return function trackedEnd(this: Body, chunk?: unknown, encoding?: unknown): unknown {
     const ex = find(this);
     if (ex === undefined || ex.ended || ex.endCalled)
@@ -77,16 +78,14 @@ function makeEnd(find: Find, original: (obj: Body) => Fn): Fn {
     } finally {
       ending = outer;
     }
-    handedOver(ex, this as Body & Closing, at);
+    const res = this as Body & Closing;
+    if (res.writableLength === 0) {
+      ex.bodyDone(at);
+      ex.end(res.statusCode, false);
+      leaveConnection(res);
+    } else if (listenLate && !ex.ended) res.on('close', sharedClose);
     return result;
   };
-}
-
-/** After `end()`: a body the socket took whole (none of it left buffered) ended at `at`. */
-function handedOver(ex: Exchange<unknown>, res: Body & Closing, at: number): void {
-  if (res.writableLength !== 0) return;
-  ex.bodyDone(at);
-  ex.end(res.statusCode, false);
 }
 
 /** A `push` (what the HTTP parser calls with each request body chunk) that counts the chunk. */
@@ -104,7 +103,7 @@ const own: Find = (obj) => (obj as Holder)[EXCHANGE];
 const protoOf = (key: 'write' | 'end' | 'push') => (obj: Body) =>
   (Object.getPrototypeOf(obj) as Record<string, Fn>)[key]!;
 const sharedWrite = makeWrite(own, protoOf('write'));
-const sharedEnd = makeEnd(own, protoOf('end'));
+const sharedEnd = makeEnd(own, protoOf('end'), true);
 const sharedPush = makePush(own, protoOf('push'));
 
 /** Framework prototypes already wrapped, and a bound on them (one per copy of a framework). */
@@ -140,7 +139,11 @@ function walk(obj: object, name: string): Record<string, unknown> | undefined {
 }
 
 type Keys = readonly ('write' | 'end' | 'push')[];
-const MAKERS = { write: makeWrite, end: makeEnd, push: makePush };
+const MAKERS = {
+  write: makeWrite,
+  end: (find: Find, original: (obj: Body) => Fn) => makeEnd(find, original, false),
+  push: makePush,
+};
 
 /** Wraps `keys` of a framework prototype once; the exchange is found in the framework storage. */
 function wrapPrototype(proto: Record<string, unknown>, keys: Keys, storage: RequestStorage): void {
@@ -184,6 +187,8 @@ interface Closing {
   readonly headersSent: boolean;
   readonly statusCode: number;
   readonly writableEnded: boolean;
+  /** HTTP/1: the connection, or null while the response waits behind a pipelined one. */
+  readonly socket?: unknown;
   on(event: 'close', listener: () => void): unknown;
 }
 
@@ -198,15 +203,72 @@ function sharedClose(this: Closing): void {
   endOf((this as Holder)[EXCHANGE], this);
 }
 
+/** The tracked responses of an HTTP/1 connection that may still be open, oldest first. */
+const OPEN = Symbol('inferlens.open');
+
+interface Connection {
+  on(event: 'close', listener: () => void): unknown;
+  [OPEN]?: (Closing & Holder)[];
+}
+
+/** The connection's one `close` listener: what is still open on it ends (an abort, if unsent). */
+function connectionClosed(this: Connection): void {
+  const open = this[OPEN];
+  if (open === undefined) return;
+  this[OPEN] = [];
+  for (const res of open) endOf(res[EXCHANGE], res);
+}
+
 /**
- * Ends `ex` on the response's `close`: Node emits it after a complete response and when the
- * client goes away. On a response of a framework that keeps per-request storage (Express) the
- * listener holds the exchange; elsewhere the exchange goes on the response and the listener is
- * one function shared by all. Returns the framework's prototype of `res` when there is one, for
- * {@link countResponseBody}.
+ * Follows `res` through its HTTP/1 connection rather than with a listener of its own: one `close`
+ * listener per connection serves every request on it (a keep-alive connection carries
+ * thousands), which spares each request about 100 ns (bench `dispatch` probe, Fastify and Hono).
+ * The request then ends in `end()` when the socket takes the body whole, or at the response's
+ * `close` (listened to from `end()`), or when the connection closes first: the client left. False
+ * for anything else (HTTP/2 compat, test doubles), which gets a listener of its own.
+ */
+function openOnConnection(res: Closing & Holder, req: NodeRequestParts): boolean {
+  if (req.httpVersionMajor !== 1) return false;
+  const conn = req.socket as Connection | null | undefined;
+  if (conn === null || typeof conn !== 'object' || typeof conn.on !== 'function') return false;
+  const own = res.socket;
+  if (own !== conn && own !== null) return false;
+  let open = conn[OPEN];
+  if (open === undefined) {
+    open = conn[OPEN] = [];
+    conn.on('close', connectionClosed);
+  }
+  // Requests end in order on a connection; what ended without leaving (at its close) goes now.
+  while (open.length > 0 && open[0]![EXCHANGE]?.ended !== false) open.shift();
+  open.push(res);
+  return true;
+}
+
+/** Takes an ended response off its connection's list (it is the oldest there, as a rule). */
+function leaveConnection(res: Closing & Holder): void {
+  const open = (res.socket as Connection | null | undefined)?.[OPEN];
+  if (open === undefined) return;
+  const i = open.indexOf(res);
+  if (i === 0) open.shift();
+  else if (i > 0) open.splice(i, 1);
+}
+
+/** The parts of the request that tell an HTTP/1 connection. */
+interface NodeRequestParts {
+  readonly httpVersionMajor?: number;
+  readonly socket?: unknown;
+}
+
+/**
+ * Ends `ex` when the response is over: Node emits `close` on it after a complete response and
+ * when the client goes away. On a response of a framework that keeps per-request storage
+ * (Express) a listener holds the exchange; elsewhere the exchange goes on the response, which is
+ * followed through its HTTP/1 connection or, failing that, gets a listener shared by all. Returns
+ * the framework's prototype of `res` when there is one, for {@link countResponseBody}.
  */
 export function endOnClose(
   ex: Exchange<unknown>,
+  req: NodeRequestParts,
   res: Closing,
   storage: RequestStorage | undefined,
 ): Record<string, unknown> | undefined {
@@ -216,7 +278,7 @@ export function endOnClose(
     return frame;
   }
   (res as Holder)[EXCHANGE] = ex;
-  res.on('close', sharedClose);
+  if (!openOnConnection(res as Closing & Holder, req)) res.on('close', sharedClose);
   return undefined;
 }
 
@@ -240,7 +302,7 @@ export function countResponseBody(
   const write = res.write as Fn;
   const end = res.end as Fn;
   res.write = write === proto?.write ? sharedWrite : makeWrite(own, () => write);
-  res.end = end === proto?.end ? sharedEnd : makeEnd(own, () => end);
+  res.end = end === proto?.end ? sharedEnd : makeEnd(own, () => end, true);
 }
 
 /**
