@@ -18,8 +18,9 @@ import type { Exchange } from './exchange.js';
  *   exchange in the framework's per-request storage (Express's `res.locals`).
  *
  * `end` reads the clock once: that instant is the first byte when no write came before, and the
- * end of the body when `end()` handed all of it to the socket at once (nothing left buffered), so
- * the `close` that follows needs no clock read of its own.
+ * end of the request when `end()` handed the whole body to the socket at once (nothing left
+ * buffered). What else ends a request (a client that leaves, a body sent late) is seen through the
+ * HTTP/1 connection's one `close` listener, or a `close` listener on the response.
  */
 
 /** The framework's per-request object for a request or response (Express: `res.locals`). */
