@@ -56,12 +56,13 @@ function makeWrite(find: Find, original: (obj: Body) => Fn): Fn {
 
 /**
  * An `end` that counts the last chunk and, when the socket took the whole body at once, ends the
- * exchange there. A body left buffered ends at the response's `close`, once sent: with
- * `listenLate`, the listener goes on now (a response followed through its connection has none
- * yet). Every property read here costs little on Node's own responses but up to 100 ns on
+ * exchange there. A body left buffered ends at the response's `close`, once sent. `onInstance`:
+ * the exchange is on the response itself, which may be followed through its connection (see
+ * {@link openOnConnection}); it then leaves the connection's list, or gets its `close` listener
+ * now. Every property read here costs little on Node's own responses but up to 100 ns on
  * Express's, whose prototype chain V8 keeps in dictionary mode, so it reads as few as it can.
  */
-function makeEnd(find: Find, original: (obj: Body) => Fn, listenLate: boolean): Fn {
+function makeEnd(find: Find, original: (obj: Body) => Fn, onInstance: boolean): Fn {
   return function trackedEnd(this: Body, chunk?: unknown, encoding?: unknown): unknown {
     const ex = find(this);
     if (ex === undefined || ex.ended || ex.endCalled)
@@ -83,8 +84,8 @@ function makeEnd(find: Find, original: (obj: Body) => Fn, listenLate: boolean): 
     if (res.writableLength === 0) {
       ex.bodyDone(at);
       ex.end(res.statusCode, false);
-      leaveConnection(res);
-    } else if (listenLate && !ex.ended) res.on('close', sharedClose);
+      if (onInstance) leaveConnection(res);
+    } else if (onInstance && !ex.ended) res.on('close', sharedClose);
     return result;
   };
 }
