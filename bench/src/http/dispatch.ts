@@ -30,6 +30,7 @@ import promBundle from 'express-prom-bundle';
 import Fastify from 'fastify';
 import fastifyMetrics from 'fastify-metrics';
 import { Hono } from 'hono';
+import { register } from 'prom-client';
 import { FRAMEWORKS, quartiles, VARIANTS } from './load.js';
 import { LABELS } from './one-process.js';
 import type { Framework, Variant } from './server.js';
@@ -113,6 +114,8 @@ export async function dispatch(
   rounds: number,
   batch = 4000,
 ): Promise<DispatchResult> {
+  // The peers register on prom-client's default registry, once per process and name.
+  register.clear();
   const listeners = await Promise.all(VARIANTS.map((v) => app(framework, v)));
   let sink = 0;
   for (const l of listeners) for (let i = 0; i < 2 * batch; i++) sink += await one(l);
