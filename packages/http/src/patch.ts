@@ -55,8 +55,9 @@ function makeWrite(find: Find, original: (obj: Body) => Fn): Fn {
 }
 
 /**
- * An `end` that counts the last chunk and, when the socket took the whole body at once, ends the
- * exchange there. A body left buffered ends at the response's `close`, once sent. `onInstance`:
+ * An `end` that counts the last chunk and, when the socket took the whole body at once (or the
+ * response waits whole behind a pipelined one), ends the exchange there. A body left buffered on
+ * the socket ends at the response's `close`, once sent. `onInstance`:
  * the exchange is on the response itself, which may be followed through its connection (see
  * {@link openOnConnection}); it then leaves the connection's list, or gets its `close` listener
  * now. Every property read here costs little on Node's own responses but up to 100 ns on
@@ -81,7 +82,9 @@ function makeEnd(find: Find, original: (obj: Body) => Fn, onInstance: boolean): 
       ending = outer;
     }
     const res = this as Body & Closing;
-    if (res.writableLength === 0) {
+    // Done: the socket took the whole body, or (HTTP/1 pipelining) the body waits whole in Node
+    // for the responses ahead of it on the connection, which is not this request's work.
+    if (res.writableLength === 0 || res.socket === null) {
       ex.bodyDone(at);
       ex.end(res.statusCode, false);
       if (onInstance) leaveConnection(res);
