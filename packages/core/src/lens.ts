@@ -157,7 +157,7 @@ export class Lens<X extends ExtraLabels = {}> {
     const clock = options.clock;
     const ctx = {
       seen: clock === undefined ? performance.now() : clock(),
-      // The default reads performance.now() with no function between: three clock reads are
+      // The default reads performance.now() with no function between: the two clock reads are
       // most of what recording an HTTP request costs (bench `recording`).
       now:
         clock === undefined

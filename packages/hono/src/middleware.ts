@@ -68,8 +68,7 @@ function honoRoute(c: Context): string | undefined {
 
 /**
  * Whether `path` can be one of the endpoints, mounted anywhere: it ends with an endpoint's path.
- * Most requests are not, and skip finding the mount (Hono builds the matched-route list anew on
- * every read).
+ * Most requests are not, and skip finding the mount.
  */
 function mayBeEndpoint(endpoints: Endpoints, method: string, path: string): boolean {
   if (method !== 'GET' && method !== 'HEAD') return false;
@@ -153,11 +152,16 @@ export function inferlens(options: InferlensOptions = {}): InferlensMiddleware {
       if (node === undefined) ex.end(500, false);
       throw error;
     }
+    // The handler that answered is known now, before the Node response is written; a failure
+    // here leaves the route to be read when the request ends.
+    if (!hasUserRoute && !ex.ended)
+      try {
+        ex.route = honoRoute(c) ?? '';
+      } catch {
+        ex.route = undefined;
+      }
     try {
       if (c.error !== undefined) ex.fail();
-      // The handler that answered is known now; a Node response that closes later needs no
-      // second look at the route list.
-      if (!hasUserRoute && !ex.ended) ex.route = honoRoute(c) ?? '';
       if (node === undefined) endWithBody(c, ex);
     } catch {
       ex.end(c.res.status, false);

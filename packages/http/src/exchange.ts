@@ -19,8 +19,9 @@ export class Exchange<Req = unknown> {
   /** Lens clock at the first body byte; -1 until then. */
   firstByteAt = -1;
   /**
-   * Lens clock when `end()` handed the whole rest of the body to the socket at once; -1 until
-   * then, or when some of it stayed buffered (the request then ends when the response closes).
+   * Lens clock when `end()` handed the whole rest of the body over (to the socket at once, or to
+   * Node behind a pipelined response); -1 until then, or when some of it stayed buffered on the
+   * socket (the request then ends when the response closes).
    */
   doneAt = -1;
   /** The route template, when the adapter knows it before the end (Fastify, Hono). */
