@@ -17,8 +17,7 @@ describe('routeAt', () => {
       );
       await next();
       const listed = matchedRoutes(c);
-      for (let i = -1; i <= listed.length; i++)
-        seen.push([routeAt(c, i)?.path, listed[i]?.path]);
+      for (let i = -1; i <= listed.length; i++) seen.push([routeAt(c, i)?.path, listed[i]?.path]);
     });
     app.use('/api/*', async (_c, next) => await next());
     app.get('/api/users/:id', (c) => c.text('user'));
