@@ -278,7 +278,9 @@ export function endOnClose(
   storage: RequestStorage | undefined,
 ): Record<string, unknown> | undefined {
   const frame = storage !== undefined ? frameworkPrototype(res, 'ServerResponse') : undefined;
-  if (frame !== undefined) {
+  // A response another recorder tracks already (two middlewares) keeps its exchange; this one
+  // follows it with a listener of its own.
+  if (frame !== undefined || (res as Holder)[EXCHANGE] !== undefined) {
     res.on('close', () => endOf(ex, res));
     return frame;
   }
@@ -301,11 +303,19 @@ export function countResponseBody(
   frame: Record<string, unknown> | undefined,
 ): void {
   if (frame !== undefined && storeOnPrototype(ex, res, frame, storage!, RESPONSE_KEYS)) return;
-  // Named stores, not a loop over keys: keyed stores of new properties cost 80 ns here.
-  (res as Holder)[EXCHANGE] = ex; // already there after endOnClose; kept for callers without it
-  const proto = Object.getPrototypeOf(res) as Body | null;
   const write = res.write as Fn;
   const end = res.end as Fn;
+  const holder = res as Holder;
+  if (holder[EXCHANGE] !== undefined && holder[EXCHANGE] !== ex) {
+    // Another recorder's response: wrappers of its own that hold this exchange.
+    const mine: Find = () => ex;
+    res.write = makeWrite(mine, () => write);
+    res.end = makeEnd(mine, () => end, false);
+    return;
+  }
+  // Named stores, not a loop over keys: keyed stores of new properties cost 80 ns here.
+  holder[EXCHANGE] = ex; // already there after endOnClose; kept for callers without it
+  const proto = Object.getPrototypeOf(res) as Body | null;
   res.write = write === proto?.write ? sharedWrite : makeWrite(own, () => write);
   res.end = end === proto?.end ? sharedEnd : makeEnd(own, () => end, true);
 }
@@ -322,8 +332,16 @@ export function countRequestBody(
   ex.received(req.readableLength ?? 0);
   const frame = storage !== undefined ? frameworkPrototype(req, 'IncomingMessage') : undefined;
   if (frame !== undefined && storeOnPrototype(ex, req, frame, storage!, REQUEST_KEYS)) return;
-  (req as Holder)[EXCHANGE] = ex;
   const push = req.push as Fn;
+  const holder = req as Holder;
+  if (holder[EXCHANGE] !== undefined && holder[EXCHANGE] !== ex) {
+    req.push = makePush(
+      () => ex,
+      () => push,
+    );
+    return;
+  }
+  holder[EXCHANGE] = ex;
   req.push =
     push === (Object.getPrototypeOf(req) as Body | null)?.push
       ? sharedPush

@@ -127,4 +127,29 @@ describe('requests followed through their HTTP/1 connection', () => {
       labels: { outcome: 'completed' },
     });
   });
+
+  it('lets two recorders follow the same request, each ending once with the bytes once', async () => {
+    const second = new HttpRecorder<null>(
+      '@inferlens/test',
+      { lens: createLens({ engine: 'e' }) },
+      () => '/t',
+    );
+    const { recorder, port } = await serve((req, res) => {
+      followNodeResponse(second.begin(req.method, req.url, null)!, req, res, req.method!);
+      if (req.url === '/cut')
+        res.write('partial'); // never ended: the client goes away
+      else res.end('hello');
+    });
+    await raw(port, get('/a') + get('/b', true));
+    await raw(port, get('/cut'), 1);
+    for (const r of [recorder, second]) {
+      await expect.poll(() => inFlight(r)).toBe(0);
+      const rows = seriesOf(r.lens, 'httpRequests').map((s) => [s.labels.outcome, s.value]);
+      expect(rows).toEqual([
+        ['completed', 2],
+        ['aborted', 1],
+      ]);
+      expect(histogram(r.lens, 'httpResponseSize').sum).toBe(2 * 5 + 7);
+    }
+  });
 });
