@@ -320,14 +320,14 @@ describe('the generated stack on a real Prometheus and Alertmanager', () => {
   it('a KV cache driven past the critical threshold fires the alert through Alertmanager to the webhook', async () => {
     const kv = schema.kvCacheUsage.prometheus;
     // Many long requests at once on worker 1: its simulated KV cache (320 blocks) fills up.
-    const burst = Array.from({ length: 48 }, () =>
+    const long = () =>
       chat(
         workers[0]!.url,
         QS_MODEL,
         'A long prompt that fills the KV cache. '.repeat(40),
         400,
-      ).catch(() => ''),
-    );
+      ).catch(() => '');
+    const burst = Array.from({ length: 48 }, long);
     await eventually(async () => {
       const v = await prom.query(`max(${kv}{worker_id="w1"})`);
       expect(Number(v[0]?.value[1])).toBeGreaterThan(0.9);
@@ -341,15 +341,7 @@ describe('the generated stack on a real Prometheus and Alertmanager', () => {
         .flatMap((r) => r.alerts)
         .find((x) => x.labels.alertname === 'LLMKVCacheUsageCritical' && x.status === 'firing');
       if (a === undefined && ++checks % 5 === 0 && checks <= 10)
-        for (let i = 0; i < 16; i++)
-          burst.push(
-            chat(
-              workers[0]!.url,
-              QS_MODEL,
-              'A long prompt that fills the KV cache. '.repeat(40),
-              400,
-            ).catch(() => ''),
-          );
+        for (let i = 0; i < 16; i++) burst.push(long());
       expect(a).toBeDefined();
       return a!;
     }, 45_000);
