@@ -31,6 +31,11 @@ export class Exchange<Req = unknown> {
   /** True when the handler threw (or the body stream errored). */
   failed = false;
   ended = false;
+  /**
+   * The HTTP/1 connection that lists this request's response as open, until the request ends
+   * (patch.ts); undefined for a response followed otherwise.
+   */
+  connection: object | undefined = undefined;
   readonly #recorder: HttpRecorder<Req>;
   /** The in-flight gauge and route handles of this request's method. */
   readonly perMethod: MethodSeries;

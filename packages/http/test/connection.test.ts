@@ -70,7 +70,7 @@ describe('requests followed through their HTTP/1 connection', () => {
       await answer;
       held.push(openOn(sockets[0]!).length);
     }
-    // Pipelined: the ones that waited their turn end at their close and leave at the next request.
+    // Pipelined: the ones that waited their turn leave the list when they end.
     const burst = await raw(
       port,
       Array.from({ length: 20 }, (_, i) => get(`/${i}`, i === 19)).join(''),
@@ -83,6 +83,25 @@ describe('requests followed through their HTTP/1 connection', () => {
     expect(seriesOf(recorder.lens, 'httpRequests')).toMatchObject([
       { labels: { status: '200', outcome: 'completed' }, value: 40 },
     ]);
+  });
+
+  it('lists no pipelined response once it has ended, while the connection stays open', async () => {
+    // A response that waited behind others has no socket when it ends; it must leave the list
+    // then, not at the next request: left there, it keeps its whole request alive.
+    const { recorder, port, sockets } = await serve((_req, res) => res.end('ok'));
+    const client = connect(port, '127.0.0.1');
+    let got = '';
+    const all = new Promise<void>((resolve) =>
+      client.on('data', (d) => {
+        got += d;
+        if (got.split('HTTP/1.1 200').length - 1 === 20) resolve();
+      }),
+    );
+    client.write(Array.from({ length: 20 }, (_, i) => get(`/${i}`)).join(''));
+    await all;
+    await expect.poll(() => inFlight(recorder)).toBe(0);
+    expect(openOn(sockets[0]!)).toEqual([]);
+    client.destroy();
   });
 
   it('ends the requests still open when the client closes the connection, as aborts', async () => {
