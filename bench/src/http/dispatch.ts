@@ -33,6 +33,7 @@ import { Hono } from 'hono';
 import { register } from 'prom-client';
 import { FRAMEWORKS, quartiles, VARIANTS } from './load.js';
 import { LABELS } from './one-process.js';
+import { CALIBRATION_NS, spin } from './routes.js';
 import type { Framework, Variant } from './server.js';
 
 type Listener = (req: IncomingMessage, res: ServerResponse) => unknown;
@@ -43,6 +44,11 @@ async function app(framework: Framework, variant: Variant): Promise<Listener> {
   if (framework === 'express') {
     const a = express();
     if (variant === 'noop') a.use((_req, _res, next) => next());
+    if (variant === 'calibration')
+      a.use((_req, _res, next) => {
+        spin(CALIBRATION_NS);
+        next();
+      });
     if (variant === 'inferlens') a.use(expressLens({ lens: createLens({ engine: 'bench' }) }));
     if (variant === 'peer') a.use(promBundle({ includeMethod: true, includePath: true }));
     a.get('/hello/:name', (_req, res) => {
@@ -53,6 +59,11 @@ async function app(framework: Framework, variant: Variant): Promise<Listener> {
   if (framework === 'fastify') {
     const a = Fastify();
     if (variant === 'noop') a.addHook('onRequest', (_request, _reply, done) => done());
+    if (variant === 'calibration')
+      a.addHook('onRequest', (_request, _reply, done) => {
+        spin(CALIBRATION_NS);
+        done();
+      });
     if (variant === 'inferlens')
       await a.register(fastifyLens, { lens: createLens({ engine: 'bench' }) });
     if (variant === 'peer')
@@ -67,6 +78,11 @@ async function app(framework: Framework, variant: Variant): Promise<Listener> {
   }
   const a = new Hono();
   if (variant === 'noop') a.use(async (_c, next) => await next());
+  if (variant === 'calibration')
+    a.use(async (_c, next) => {
+      spin(CALIBRATION_NS);
+      await next();
+    });
   if (variant === 'inferlens') a.use(honoLens({ lens: createLens({ engine: 'bench' }) }));
   if (variant === 'peer') a.use('*', prometheus().registerMetrics);
   a.get('/hello/:name', (c) => c.text(BODY));

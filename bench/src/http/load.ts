@@ -12,7 +12,7 @@ import type { Framework, Variant } from './server.js';
 
 /** The frameworks and variants `server.ts` serves. */
 export const FRAMEWORKS: readonly Framework[] = ['express', 'fastify', 'hono'];
-export const VARIANTS: readonly Variant[] = ['bare', 'noop', 'inferlens', 'peer'];
+export const VARIANTS: readonly Variant[] = ['bare', 'noop', 'calibration', 'inferlens', 'peer'];
 
 export const CONNECTIONS = 32;
 // Pipelining lets one load-generator process saturate the server on few cores, so the server's

@@ -1,6 +1,7 @@
 /**
  * The HTTP targets of issue #16, measured with every variant of a framework in ONE server
- * process (bare, an empty middleware, inferlens, the framework's usual metrics peer), loaded one
+ * process (bare, an empty middleware, the same plus a known CPU cost, inferlens, the framework's
+ * usual metrics peer), loaded one
  * second at a time in rotating rounds, with the process's CPU time per request around each
  * (`process.cpuUsage`). Twin processes of one variant differ by 5–20 % for their whole life;
  * inside one process that gap is gone, so a per-cent cost shows. Used by the `http` suite and by
@@ -23,25 +24,28 @@ import {
 } from './load.js';
 import { attribute, type CpuProfile, INFERLENS } from './profile.js';
 import { recordingPath } from './recording.js';
-import { SSE_EVENTS } from './routes.js';
+import { CALIBRATION_NS, SSE_EVENTS } from './routes.js';
 import type { Framework, Variant } from './server.js';
 
 export const LABELS: Record<Framework, Record<Variant, string>> = {
   express: {
     bare: 'bare',
     noop: 'empty middleware',
+    calibration: `empty middleware + ${CALIBRATION_NS} ns CPU`,
     inferlens: 'inferlens',
     peer: 'express-prom-bundle 8',
   },
   fastify: {
     bare: 'bare',
     noop: 'empty onRequest hook',
+    calibration: `empty hook + ${CALIBRATION_NS} ns CPU`,
     inferlens: 'inferlens',
     peer: 'fastify-metrics 13',
   },
   hono: {
     bare: 'bare',
     noop: 'empty middleware',
+    calibration: `empty middleware + ${CALIBRATION_NS} ns CPU`,
     inferlens: 'inferlens',
     peer: '@hono/prometheus 1',
   },
@@ -104,10 +108,13 @@ export async function report(
     const extra = perRound(hello, (at) => (at('inferlens') - at('noop')) / at('bare'));
     const vsPeer = perRound(hello, (at) => at('inferlens') / at('peer'));
     const sseExtra = perRound(sse, (at) => at('inferlens') / at('noop'));
+    const known = perRound(hello, (at) => (at('calibration') - at('noop')) / at('bare'));
+    const vsKnown = perRound(hello, (at) => at('inferlens') / at('calibration'));
     verdicts.push(
       `${median(extra) <= HELLO_POINTS / 100 ? 'MET' : 'MISSED'}: ${f} hello world, inferlens CPU/request − ${LABELS[f].noop}'s = ${spread(extra, points)} of bare (target ≤ +${HELLO_POINTS} pp)`,
       `${median(vsPeer) < 1 ? 'MET' : 'MISSED'}: ${f} hello world, inferlens CPU/request vs ${LABELS[f].peer} ${spread(vsPeer, pct)} (target: ahead of the peer)`,
       `${median(sseExtra) <= 1 + SSE_PER_CENT / 100 ? 'MET' : 'MISSED'}: ${f} SSE (${SSE_EVENTS} events), inferlens CPU/stream vs ${LABELS[f].noop} ${spread(sseExtra, pct)} (target ≤ +${SSE_PER_CENT} %)`,
+      `READING: ${f} hello world, a known ${CALIBRATION_NS} ns of pure CPU on the ${LABELS[f].noop} reads as ${spread(known, points)} of bare in this run; inferlens CPU/request vs that calibration ${spread(vsKnown, pct)} (below 0: inferlens cost less than ${CALIBRATION_NS} ns here)`,
     );
     for (const v of VARIANTS) {
       const h = hello.get(v)!;
@@ -142,7 +149,7 @@ export async function report(
     ...rows,
   ].join('\n');
   const notes = [
-    `All four variants of a framework in one server process, loaded 1 s at a time in ${rounds} rotating rounds per route after a 2 s warm-up each; autocannon, ${CONNECTIONS} connections (${PIPELINING} pipelined for hello world, none for SSE). Server CPU from \`process.cpuUsage()\` around each run; medians over rounds, and for the changes the median and middle half (first to third quartile) of each round's ratio. Throughput is information, not a target: on this shared two-core machine the load generator competes with the server.`,
+    `All five variants of a framework in one server process, loaded 1 s at a time in ${rounds} rotating rounds per route after a 2 s warm-up each; autocannon, ${CONNECTIONS} connections (${PIPELINING} pipelined for hello world, none for SSE). Server CPU from \`process.cpuUsage()\` around each run; medians over rounds, and for the changes the median and middle half (first to third quartile) of each round's ratio. Throughput is information, not a target: on this shared two-core machine the load generator competes with the server.`,
     `The SSE route writes ${SSE_EVENTS} events, each in its own event-loop turn, then ends; Hono's is a Web stream.`,
     `"inferlens own CPU / request, profiled": one more ${PROFILE_SECONDS} s hello-world run of the inferlens server under V8's sampling profiler, the time in inferlens's code and the Node code it calls (not the app, not the original write/end it wraps; GC not attributed).`,
   ];

@@ -5,7 +5,8 @@
  * serves the same two routes (route templates, so a middleware labels them like a real API):
  * `GET /hello/:name`, a hello world, and `GET /sse/:name`, a server-sent-event stream of
  * {@link SSE_EVENTS} events, each written in its own event-loop turn as a token stream would be.
- * `noop` registers an empty middleware (or hook), the floor any middleware pays.
+ * `noop` registers an empty middleware (or hook), the floor any middleware pays; `calibration` is
+ * the same middleware plus {@link CALIBRATION_NS} ns of pure CPU, a known cost to read the others by.
  */
 
 import type { Server, ServerResponse } from 'node:http';
@@ -22,10 +23,10 @@ import promBundle from 'express-prom-bundle';
 import Fastify from 'fastify';
 import fastifyMetrics from 'fastify-metrics';
 import { Hono } from 'hono';
-import { SSE_EVENTS } from './routes.js';
+import { CALIBRATION_NS, SSE_EVENTS, spin } from './routes.js';
 
 export type Framework = 'express' | 'fastify' | 'hono';
-export type Variant = 'bare' | 'noop' | 'inferlens' | 'peer';
+export type Variant = 'bare' | 'noop' | 'calibration' | 'inferlens' | 'peer';
 
 const BODY = 'hello world';
 const SSE_HEADERS = { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' };
@@ -69,6 +70,11 @@ function eventStream(): ReadableStream<Uint8Array> {
 async function expressServer(variant: Variant): Promise<Server> {
   const app = express();
   if (variant === 'noop') app.use((_req, _res, next) => next());
+  if (variant === 'calibration')
+    app.use((_req, _res, next) => {
+      spin(CALIBRATION_NS);
+      next();
+    });
   if (variant === 'inferlens') app.use(expressLens({ lens: createLens({ engine: 'bench' }) }));
   // Route and method labels, so the peer records what inferlens records.
   if (variant === 'peer') app.use(promBundle({ includeMethod: true, includePath: true }));
@@ -82,6 +88,11 @@ async function expressServer(variant: Variant): Promise<Server> {
 async function fastifyServer(variant: Variant): Promise<Server> {
   const app = Fastify();
   if (variant === 'noop') app.addHook('onRequest', (_request, _reply, done) => done());
+  if (variant === 'calibration')
+    app.addHook('onRequest', (_request, _reply, done) => {
+      spin(CALIBRATION_NS);
+      done();
+    });
   if (variant === 'inferlens')
     await app.register(fastifyLens, { lens: createLens({ engine: 'bench' }) });
   // Its cheapest comparable setup: the histogram only, no summary, no process metrics.
@@ -103,6 +114,11 @@ async function fastifyServer(variant: Variant): Promise<Server> {
 async function honoServer(variant: Variant): Promise<Server> {
   const app = new Hono();
   if (variant === 'noop') app.use(async (_c, next) => await next());
+  if (variant === 'calibration')
+    app.use(async (_c, next) => {
+      spin(CALIBRATION_NS);
+      await next();
+    });
   if (variant === 'inferlens') app.use(honoLens({ lens: createLens({ engine: 'bench' }) }));
   if (variant === 'peer') {
     const { printMetrics, registerMetrics } = prometheus();

@@ -1,6 +1,7 @@
 /**
  * HTTP middleware overhead, issue #16's way: for Express, Fastify and Hono, one server process
- * with four variants (bare, an empty middleware, inferlens, the framework's usual metrics peer),
+ * with five variants (bare, an empty middleware, the same plus a known CPU cost, inferlens, the
+ * framework's usual metrics peer),
  * a hello world and an SSE stream loaded in rotating rounds, server CPU per request, and the
  * targets as MET/MISSED lines (see ../http/one-process.ts).
  */
