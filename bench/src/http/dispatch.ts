@@ -1,7 +1,8 @@
 /**
  * `pnpm --filter @inferlens/bench dispatch [frameworks] [rounds]`: what a middleware adds to one
- * request with no socket in the way. Each variant's app (bare, an empty middleware, inferlens, the
- * framework's metrics peer) gets Node's own `IncomingMessage`/`ServerResponse` pairs handed to its
+ * request with no socket in the way. Each variant's app (apps.ts: bare, an empty middleware, the
+ * same plus a known 300 ns of CPU, inferlens, the framework's metrics peer) gets Node's own
+ * `IncomingMessage`/`ServerResponse` pairs handed to its
  * request listener in this one process, as the HTTP server would hand them, and the response is
  * closed once ended. Batches of requests are timed in interleaved rounds; the figure is each
  * round's difference from the empty middleware, median and middle half.
@@ -9,8 +10,9 @@
  * Why beside the socket bench (`paired`): there a request costs 11-70 µs of server CPU, most of it
  * the kernel's loopback TCP, whose cost per request moves with how many requests each read and
  * write carries; on a shared two-core machine that moves the per-round figure by several points,
- * more than the difference being measured. Here the same request path runs without the kernel,
- * so a difference of 50 ns shows. The response's socket is left out: a `writableLength` of 0 after
+ * more than the difference being measured (the calibration variant's known 300 ns has read there as
+ * +0.8 to +5.9 points of bare). Here the same request path runs without the kernel, so a
+ * difference of 50 ns shows. The response's socket is left out: a `writableLength` of 0 after
  * `end()` (a socket that took the body at once, as a loopback socket does for a small body) is
  * what the response reports here.
  *
@@ -19,75 +21,10 @@
  */
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
-import { getRequestListener } from '@hono/node-server';
-import { prometheus } from '@hono/prometheus';
-import { createLens } from '@inferlens/core';
-import { inferlens as expressLens } from '@inferlens/express';
-import { inferlens as fastifyLens } from '@inferlens/fastify';
-import { inferlens as honoLens } from '@inferlens/hono';
-import express from 'express';
-import promBundle from 'express-prom-bundle';
-import Fastify from 'fastify';
-import fastifyMetrics from 'fastify-metrics';
-import { Hono } from 'hono';
 import { register } from 'prom-client';
+import { benchApp, type Framework, type Listener, type Variant } from './apps.js';
 import { FRAMEWORKS, quartiles, VARIANTS } from './load.js';
 import { LABELS } from './one-process.js';
-import { CALIBRATION_NS, spin } from './routes.js';
-import type { Framework, Variant } from './server.js';
-
-type Listener = (req: IncomingMessage, res: ServerResponse) => unknown;
-
-const BODY = 'hello world';
-
-async function app(framework: Framework, variant: Variant): Promise<Listener> {
-  if (framework === 'express') {
-    const a = express();
-    if (variant === 'noop') a.use((_req, _res, next) => next());
-    if (variant === 'calibration')
-      a.use((_req, _res, next) => {
-        spin(CALIBRATION_NS);
-        next();
-      });
-    if (variant === 'inferlens') a.use(expressLens({ lens: createLens({ engine: 'bench' }) }));
-    if (variant === 'peer') a.use(promBundle({ includeMethod: true, includePath: true }));
-    a.get('/hello/:name', (_req, res) => {
-      res.send(BODY);
-    });
-    return a as unknown as Listener;
-  }
-  if (framework === 'fastify') {
-    const a = Fastify();
-    if (variant === 'noop') a.addHook('onRequest', (_request, _reply, done) => done());
-    if (variant === 'calibration')
-      a.addHook('onRequest', (_request, _reply, done) => {
-        spin(CALIBRATION_NS);
-        done();
-      });
-    if (variant === 'inferlens')
-      await a.register(fastifyLens, { lens: createLens({ engine: 'bench' }) });
-    if (variant === 'peer')
-      await a.register(fastifyMetrics, {
-        endpoint: '/metrics',
-        defaultMetrics: { enabled: false },
-        routeMetrics: { enabled: { histogram: true, summary: false } },
-      });
-    a.get('/hello/:name', async () => BODY);
-    await a.ready();
-    return (req, res) => a.server.emit('request', req, res);
-  }
-  const a = new Hono();
-  if (variant === 'noop') a.use(async (_c, next) => await next());
-  if (variant === 'calibration')
-    a.use(async (_c, next) => {
-      spin(CALIBRATION_NS);
-      await next();
-    });
-  if (variant === 'inferlens') a.use(honoLens({ lens: createLens({ engine: 'bench' }) }));
-  if (variant === 'peer') a.use('*', prometheus().registerMetrics);
-  a.get('/hello/:name', (c) => c.text(BODY));
-  return getRequestListener(a.fetch) as unknown as Listener;
-}
 
 /** A response whose socket took the body at once: nothing is left buffered after `end()`. */
 class TakenResponse extends ServerResponse {}
@@ -132,7 +69,9 @@ export async function dispatch(
 ): Promise<DispatchResult> {
   // The peers register on prom-client's default registry, once per process and name.
   register.clear();
-  const listeners = await Promise.all(VARIANTS.map((v) => app(framework, v)));
+  const listeners = await Promise.all(
+    VARIANTS.map(async (v) => (await benchApp(framework, v)).listener()),
+  );
   let sink = 0;
   for (const l of listeners) for (let i = 0; i < 2 * batch; i++) sink += await one(l);
   const times: number[][] = VARIANTS.map(() => []);

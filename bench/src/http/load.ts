@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import type { Framework, Variant } from './server.js';
+import type { Framework, Variant } from './apps.js';
 
 /** The frameworks and variants `server.ts` serves. */
 export const FRAMEWORKS: readonly Framework[] = ['express', 'fastify', 'hono'];

@@ -8,6 +8,7 @@
  * `pnpm --filter @inferlens/bench paired`.
  */
 
+import type { Framework, Variant } from './apps.js';
 import {
   ask,
   CONNECTIONS,
@@ -25,7 +26,6 @@ import {
 import { attribute, type CpuProfile, INFERLENS } from './profile.js';
 import { recordingPath } from './recording.js';
 import { CALIBRATION_NS, SSE_EVENTS } from './routes.js';
-import type { Framework, Variant } from './server.js';
 
 export const LABELS: Record<Framework, Record<Variant, string>> = {
   express: {

@@ -5,9 +5,10 @@
  * @example
  * pnpm --filter @inferlens/bench paired fastify,hono 6
  */
+
+import type { Framework } from './apps.js';
 import { FRAMEWORKS } from './load.js';
 import { type FrameworkResult, measureFramework, report } from './one-process.js';
-import type { Framework } from './server.js';
 
 const [list = FRAMEWORKS.join(','), roundsArg = '10'] = process.argv.slice(2);
 const frameworks = list.split(',') as Framework[];
