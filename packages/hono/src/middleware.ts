@@ -126,7 +126,7 @@ export function inferlens(options: InferlensOptions = {}): InferlensMiddleware {
         node = nodeBindings(c);
         if (
           node !== undefined &&
-          !followNodeResponse(ex, node.incoming ?? {}, node.outgoing!, c.req.method)
+          !followNodeResponse(ex, node.incoming ?? {}, node.outgoing!, method)
         )
           node = undefined;
         if (node === undefined && c.req.raw.body !== null)
