@@ -256,9 +256,9 @@ function openOnConnection(res: Closing & Holder, req: NodeRequestParts): boolean
  * Takes an ended response off its connection's list (it is the oldest there, as a rule), at
  * once: a response left there keeps its whole request (the app's objects included) alive until
  * the next request on the connection, and every young-generation collection copies it. Left in
- * place, the 128 responses of a pipelined load doubled the collections' time (bench `.bench-out`
- * probe, --trace-gc-nvp: 230 KB survived each scavenge instead of 7 KB). The connection comes from
- * the exchange: a response queued behind a pipelined one has no socket yet.
+ * place under the bench's pipelined load, 230 KB survived each scavenge instead of 7 KB and the
+ * scavenges took twice as long (docs/performance.md, HTTP section). The connection comes from the
+ * exchange: a response queued behind a pipelined one has no socket yet.
  */
 function leaveConnection(ex: Exchange<unknown>, res: Closing & Holder): void {
   const open = (ex.connection as Connection | undefined)?.[OPEN];
