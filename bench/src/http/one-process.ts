@@ -1,9 +1,8 @@
 /**
  * The HTTP targets of issue #16, measured with every variant of a framework in ONE server
  * process (bare, an empty middleware, the same plus a known CPU cost, inferlens, the framework's
- * usual metrics peer), loaded one
- * second at a time in rotating rounds, with the process's CPU time per request around each
- * (`process.cpuUsage`). Twin processes of one variant differ by 5–20 % for their whole life;
+ * usual metrics peer), loaded one second at a time in rotating rounds, with the process's CPU
+ * time per request around each (`process.cpuUsage`). Twin processes of one variant differ by 5–20 % for their whole life;
  * inside one process that gap is gone, so a per-cent cost shows. Used by the `http` suite and by
  * `pnpm --filter @inferlens/bench paired`.
  */
