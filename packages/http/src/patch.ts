@@ -234,7 +234,11 @@ function connectionClosed(this: Connection): void {
  * `close` (listened to from `end()`), or when the connection closes first: the client left. False
  * for anything else (HTTP/2 compat, test doubles), which gets a listener of its own.
  */
-function openOnConnection(res: Closing & Holder, req: NodeRequestParts): boolean {
+function openOnConnection(
+  ex: Exchange<unknown>,
+  res: Closing & Holder,
+  req: NodeRequestParts,
+): boolean {
   if (req.httpVersionMajor !== 1) return false;
   const conn = req.socket as Connection | null | undefined;
   if (conn === null || typeof conn !== 'object' || typeof conn.on !== 'function') return false;
@@ -248,7 +252,7 @@ function openOnConnection(res: Closing & Holder, req: NodeRequestParts): boolean
   // Anything ended that did not leave (a safety net: every end leaves) goes now.
   while (open.length > 0 && open[0]![EXCHANGE]?.ended !== false) open.shift();
   open.push(res);
-  (res[EXCHANGE] as Exchange<unknown>).connection = conn;
+  ex.connection = conn;
   return true;
 }
 
@@ -296,7 +300,7 @@ export function endOnClose(
     return frame;
   }
   (res as Holder)[EXCHANGE] = ex;
-  if (!openOnConnection(res as Closing & Holder, req)) res.on('close', sharedClose);
+  if (!openOnConnection(ex, res as Closing & Holder, req)) res.on('close', sharedClose);
   return undefined;
 }
 
